@@ -1,0 +1,246 @@
+"""Schema of the clause library: clauses, parameters, variants, terms,
+cited instruments and agreement outlines.
+
+Every model forbids unknown keys, so a misspelt field in a clause file is an
+error rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+CLAUSE_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+NAME = r"^[a-z][a-z0-9_]*$"
+
+Nation = Literal["england", "scotland", "wales"]
+NATIONS: tuple[Nation, ...] = ("england", "scotland", "wales")
+KindName = Annotated[str, Field(pattern=NAME)]
+ClauseId = Annotated[str, Field(pattern=CLAUSE_ID)]
+ParamName = Annotated[str, Field(pattern=NAME)]
+RefKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- parameters -----------------------------------------------------------
+
+class _Param(Strict):
+    label: str
+    """Short question shown to the person filling in a spec."""
+    help: str | None = None
+    """What the value means and how to choose it."""
+
+
+class IntegerGuidance(Strict):
+    min: int | None = None
+    """Values below this are weaker than the guidance."""
+    max: int | None = None
+    """Values above this are weaker than the guidance."""
+    recommended: int | None = None
+    why: str | None = None
+    """Why the guidance range is what it is (shown in review findings)."""
+
+
+class TextParam(_Param):
+    type: Literal["text"]
+    default: str | None = None
+    max_length: int = 300
+
+
+class IntegerParam(_Param):
+    type: Literal["integer"]
+    default: int | None = None
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    """Plural noun for the value, e.g. ``working days``."""
+    guidance: IntegerGuidance | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "IntegerParam":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        if self.default is not None:
+            if self.min is not None and self.default < self.min:
+                raise ValueError("default is below min")
+            if self.max is not None and self.default > self.max:
+                raise ValueError("default is above max")
+        return self
+
+
+class ChoiceParam(_Param):
+    type: Literal["choice"]
+    choices: dict[str, str]
+    """Each allowed value and the words it puts into the agreement."""
+    default: str | None = None
+    recommended: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> "ChoiceParam":
+        for name in ("default", "recommended"):
+            value = getattr(self, name)
+            if value is not None and value not in self.choices:
+                raise ValueError(f"{name} {value!r} is not one of the choices")
+        return self
+
+
+class BooleanParam(_Param):
+    type: Literal["boolean"]
+    default: bool | None = None
+    recommended: bool | None = None
+
+
+class DateParam(_Param):
+    type: Literal["date"]
+    default: dt.date | None = None
+
+
+class ListParam(_Param):
+    type: Literal["list"]
+    default: list[str] | None = None
+    min_items: int = 0
+
+
+Param = Annotated[
+    Union[TextParam, IntegerParam, ChoiceParam, BooleanParam, DateParam, ListParam],
+    Field(discriminator="type"),
+]
+
+
+# --- clauses --------------------------------------------------------------
+
+class Variant(Strict):
+    label: str
+    """One line saying what this wording does differently."""
+    text: str
+    note: str | None = None
+    """Commentary added to the clause note when this variant is chosen."""
+
+
+class Clause(Strict):
+    id: ClauseId
+    title: str
+    version: int = Field(ge=1)
+    kinds: list[KindName] = Field(min_length=1)
+    nations: list[Nation] = list(NATIONS)
+    params: dict[ParamName, Param] = {}
+    text: str | None = None
+    """Body of the clause: Jinja2 over the markup subset (see clauses/README.md)."""
+    variants: dict[ParamName, Variant] = {}
+    default_variant: ParamName | None = None
+    recommended_variant: ParamName | None = None
+    nation_variants: dict[Nation, ParamName] = {}
+    """Variant chosen by a spec's nation unless the spec picks one itself."""
+    note: str = Field(min_length=1)
+    """Commentary: why the clause is there and what each side should weigh."""
+    references: list[RefKey] = []
+    generated: Literal["definitions", "unions"] | None = None
+    """Content the assembler appends after the text (the definitions list, the unions list)."""
+
+    @model_validator(mode="after")
+    def _wording(self) -> "Clause":
+        if (self.text is None) == (not self.variants):
+            raise ValueError("give either text or variants, not both and not neither")
+        if self.variants:
+            names = set(self.variants)
+            if self.default_variant is None:
+                raise ValueError("default_variant is required when there are variants")
+            for field in ("default_variant", "recommended_variant"):
+                value = getattr(self, field)
+                if value is not None and value not in names:
+                    raise ValueError(f"{field} {value!r} is not one of the variants")
+            for nation, value in self.nation_variants.items():
+                if value not in names:
+                    raise ValueError(f"nation_variants.{nation}: {value!r} is not one of the variants")
+        elif self.default_variant or self.recommended_variant or self.nation_variants:
+            raise ValueError("variant settings given but the clause has no variants")
+        return self
+
+    def variant_for(self, nation: str, chosen: str | None) -> str | None:
+        if not self.variants:
+            return None
+        return chosen or self.nation_variants.get(nation) or self.default_variant
+
+    @property
+    def recommended(self) -> str | None:
+        return self.recommended_variant or self.default_variant
+
+
+class ClauseFile(Strict):
+    topic: Annotated[str, Field(pattern=NAME)]
+    title: str
+    clauses: list[Clause] = Field(min_length=1)
+
+
+# --- defined terms --------------------------------------------------------
+
+class Term(Strict):
+    definition: str
+    """Markup text; may use the same context as clause text (org, nation...)."""
+    nations: dict[Nation, str] = {}
+    """A different definition for a nation."""
+
+
+class TermsFile(Strict):
+    terms: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z' \-]*$")], Term]
+
+
+# --- cited instruments ----------------------------------------------------
+
+Status = Literal["in_force", "amended", "partly_in_force", "prospective", "repealed", "superseded", "guidance"]
+
+
+class Instrument(Strict):
+    title: str
+    section: str | None = None
+    short: str
+    """How the citation reads in a note, e.g. ``TULRCA 1992 s.168``."""
+    status: Status
+    as_at: dt.date
+    changed_by: str | None = None
+    note: str | None = None
+    source: str
+
+
+class ReferencesFile(Strict):
+    as_at: dt.date
+    instruments: dict[RefKey, Instrument]
+
+
+# --- agreement outlines ---------------------------------------------------
+
+class OutlineEntry(Strict):
+    clause: ClauseId
+    default: bool = True
+    """False for an optional clause a spec switches on with ``add``."""
+
+
+class Section(Strict):
+    id: ParamName
+    title: str
+    clauses: list[
+        Annotated[
+            Union[Annotated[ClauseId, Tag("id")], Annotated[OutlineEntry, Tag("entry")]],
+            Discriminator(lambda v: "id" if isinstance(v, str) else "entry"),
+        ]
+    ] = Field(min_length=1)
+
+    def entries(self) -> list[OutlineEntry]:
+        return [OutlineEntry(clause=c) if isinstance(c, str) else c for c in self.clauses]
+
+
+class Kind(Strict):
+    title: str
+    short_title: str
+    sections: list[Section] = Field(min_length=1)
+
+
+class KindsFile(Strict):
+    library_version: str
+    kinds: dict[KindName, Kind] = Field(min_length=1)
+

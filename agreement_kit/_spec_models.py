@@ -1,0 +1,150 @@
+"""Schema of an organisation's spec: who the parties are and what they chose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+
+from ._library_models import ClauseId, KindName, Nation, ParamName, Strict
+
+# Characters XML 1.0 cannot carry (and so no .docx can): C0 controls other
+# than tab and newline, and lone surrogates. Refused with the field named,
+# rather than dropped or mangled on the way into Word.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: str) -> str:
+    bad = _XML_INVALID.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1},"
+            " which a Word document cannot hold"
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+Text = Annotated[str, AfterValidator(_xml_safe)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,62}$")]
+
+OrgType = Literal[
+    "acute_trust", "teaching_trust", "ambulance_trust", "mental_health_trust", "community_trust",
+    "ccg", "icb", "health_board", "special_health_board", "other",
+]
+
+
+class Employer(Strict):
+    name: Line
+    role: Line | None = None
+    """What this body does within the arrangement, e.g. hosts the shared team."""
+
+
+class Organisation(Strict):
+    name: Line
+    short_name: Line
+    slug: Slug | None = None
+    """Used in output file names; derived from the short name when absent."""
+    type: OrgType
+    nation: Nation
+    headcount: int = Field(gt=0, le=500_000)
+    employers: list[Employer] = []
+    """The legal employers party to the agreement, when more than one body shares it."""
+
+    @property
+    def file_stem(self) -> str:
+        return self.slug or slugify(self.short_name)
+
+    @property
+    def parties(self) -> list[Employer]:
+        return self.employers or [Employer(name=self.name)]
+
+
+class Union(Strict):
+    name: Line
+    short_name: Line
+    represents: Line | None = None
+    """The staff groups or bargaining unit the union is recognised for."""
+
+
+class ClauseChoice(Strict):
+    variant: ParamName | None = None
+    params: dict[ParamName, Any] = {}
+    text: Text | None = None
+    """Custom wording: kept, and marked throughout as a departure from the model."""
+    reason: Text | None = None
+    """Why the parties departed from the model wording."""
+
+    @model_validator(mode="after")
+    def _reason_with_text(self) -> "ClauseChoice":
+        if self.text is not None and not self.text.strip():
+            raise ValueError("text is empty; remove it to use the model wording")
+        if self.reason is not None and self.text is None:
+            raise ValueError("reason is given but there is no custom text")
+        return self
+
+
+class CustomClause(Strict):
+    id: ClauseId
+    title: Line
+    text: Text
+    after: ClauseId
+    """The clause this one follows."""
+    note: Text | None = None
+    reason: Text | None = None
+
+
+class Signatory(Strict):
+    name: Line
+    role: Line
+    side: Literal["management", "staff"]
+    organisation: Line | None = None
+
+
+class Dates(Strict):
+    effective: dt.date
+    review: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "Dates":
+        if self.review is not None and self.review <= self.effective:
+            raise ValueError("review date must be after the effective date")
+        return self
+
+
+class Spec(Strict):
+    agreements: list[KindName] = Field(min_length=1)
+    organisation: Organisation
+    unions: list[Union] = Field(min_length=1)
+    version: Line = "1.0"
+    dates: Dates
+    clauses: dict[ClauseId, ClauseChoice] = {}
+    add: list[
+        Annotated[
+            Annotated[ClauseId, Tag("id")] | Annotated[CustomClause, Tag("custom")],
+            Discriminator(lambda v: "id" if isinstance(v, str) else "custom"),
+        ]
+    ] = []
+    """Optional library clauses to switch on (by id), or the parties' own clauses."""
+    remove: list[ClauseId] = []
+    signatories: list[Signatory] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Spec":
+        if len(set(self.agreements)) != len(self.agreements):
+            raise ValueError("agreements lists a kind twice")
+        short = [u.short_name for u in self.unions]
+        dup = sorted({s for s in short if short.count(s) > 1})
+        if dup:
+            raise ValueError(f"unions: {', '.join(dup)} listed more than once")
+        return self
+
+
+def slugify(text: str) -> str:
+    """A file-system-safe stem: lowercase ASCII letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:63] or "organisation"
