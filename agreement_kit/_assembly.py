@@ -194,7 +194,12 @@ class _Assembler:
         located = p.located
         clause = located.clause
         choice = self.spec.clauses.get(clause.id)
+        before = len(self.problems)
         params, param_values = self._params(located, choice)
+        if len(self.problems) > before:
+            # The spec's own error is reported; rendering would only add a
+            # confusing "undefined value" error from the library's side.
+            return m.Clause(clause.id, number, clause.title, (), (), (), m.Provenance("model", clause.version))
         ctx = {**context, **params}
         variant_name = clause.variant_for(self.nation, choice.variant if choice else None)
         variant = clause.variants[variant_name] if variant_name else None
@@ -251,21 +256,21 @@ class _Assembler:
         try:
             text, literals = render(source, ctx)
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, located, field))
-        except (ClauseTemplateError, MarkupError, _RefError) as exc:
+        except (ClauseTemplateError, MarkupError) as exc:
             self.problems.append(located.problem(field, exc.message, template_line=exc.line))
             return ()
 
     def _parse(self, text: str, literals: list[str], ctx, spec_loc: tuple, count_terms: bool = True) -> tuple[m.Block, ...]:
         try:
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, None, spec_loc))
-        except (MarkupError, _RefError) as exc:
+        except MarkupError as exc:
             self.spec_problem(spec_loc, exc.message)
             return ()
 
     def _term_callback(self, count: bool, located: Located | None, where):
         def on_term(term: str) -> None:
             if term not in self.library.terms:
-                raise _RefError(f"[[{term}]] is not a defined term (add it to terms.yaml)")
+                raise MarkupError(f"[[{term}]] is not a defined term (add it to terms.yaml)")
             if count:
                 self.used_terms.setdefault(term)
         return on_term
@@ -277,8 +282,8 @@ class _Assembler:
             if target in numbers:
                 return f"clause {numbers[target]} of the {self.library.kinds[other].title}"
         if target in self.library.clauses or target in self.custom:
-            raise _RefError(f"cross-reference to {target}, which is not in this agreement (removed, optional, or for another kind)")
-        raise _RefError(f"cross-reference to unknown clause id {target}")
+            raise MarkupError(f"cross-reference to {target}, which is not in this agreement (removed, optional, or for another kind)")
+        raise MarkupError(f"cross-reference to unknown clause id {target}")
 
     def _definitions(self, context: dict[str, Any]) -> tuple[m.Definition, ...]:
         done: dict[str, m.Definition] = {}
@@ -293,7 +298,7 @@ class _Assembler:
                 try:
                     text, literals = render(source, context)
                     blocks = parse(text, literals, self._ref_label, self._term_callback(True, None, loc))
-                except (ClauseTemplateError, MarkupError, _RefError) as exc:
+                except (ClauseTemplateError, MarkupError) as exc:
                     self.problems.append(self.library.sources["terms"].problem(loc, exc.message))
                     blocks = ()
                 inlines = tuple(i for b in blocks if isinstance(b, m.Paragraph) for i in b.inlines)
@@ -303,13 +308,6 @@ class _Assembler:
     def _citation(self, key: str) -> m.Citation:
         inst = self.library.instruments[key]
         return m.Citation(key, inst.short, inst.title, inst.section, inst.status, inst.as_at)
-
-
-class _RefError(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 def _number_paragraphs(blocks: tuple[m.Block, ...], number: str) -> tuple[m.Block, ...]:

@@ -244,3 +244,22 @@ class KindsFile(Strict):
     library_version: str
     kinds: dict[KindName, Kind] = Field(min_length=1)
 
+
+
+# --- checklists -----------------------------------------------------------
+
+class ChecklistItem(Strict):
+    id: ParamName
+    text: str
+    """The requirement in the project's own words."""
+    clauses: list[ClauseId] = Field(min_length=1)
+    """Clauses that cover the item; each must cite the checklist's reference."""
+
+
+class Checklist(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    title: str
+    reference: RefKey
+    """The instrument the checklist comes from (a key in references.yaml)."""
+    kinds: list[KindName] = Field(min_length=1)
+    items: list[ChecklistItem] = Field(min_length=1)

@@ -120,13 +120,16 @@ def _inlines(
         else:
             emit()
             target = match.group(1).strip()
-            if _CLAUSE_ID.match(target):
-                out.append(Ref(target, ref_label(target)))
-            elif _TERM.match(target):
-                on_term(target)
-                out.append(TermUse(target, bold, italic))
-            else:
-                raise MarkupError(f"[[{target}]] is neither a clause id nor a defined term", line)
+            try:
+                if _CLAUSE_ID.match(target):
+                    out.append(Ref(target, ref_label(target)))
+                elif _TERM.match(target):
+                    on_term(target)
+                    out.append(TermUse(target, bold, italic))
+                else:
+                    raise MarkupError(f"[[{target}]] is neither a clause id nor a defined term")
+            except MarkupError as exc:
+                raise MarkupError(exc.message, exc.line or line) from None
     buffer.append(text[pos:])
     emit()
     if bold or italic:

@@ -54,6 +54,9 @@ def dotted(loc: Loc) -> str:
     return out
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 class _Walker:
     def __init__(self, source: SourceMap):
         self.source = source
@@ -65,6 +68,11 @@ class _Walker:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge(node)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            # Scalars are checked by the constructor; collections we walk
+            # ourselves, so refuse !!python/... and other tags here.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the tag {node.tag!r} is not allowed", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             self.constructor.flatten_mapping(node)
             out: dict[Any, Any] = {}

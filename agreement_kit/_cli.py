@@ -1,0 +1,180 @@
+"""The `agreement-kit` command line.
+
+Each command maps its flags onto one library function. Errors a user can
+cause arrive as AgreementKitError and are printed here, and only here:
+one line per problem on stderr, exit 1 for bad input, 2 for bad usage.
+Heavy modules are imported inside commands so `--help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+
+
+def _err(message: str, colour: str | None = None) -> None:
+    click.secho(message, err=True, fg=colour)
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ._errors import AgreementKitError
+
+        try:
+            return func(*args, **kwargs)
+        except AgreementKitError as exc:
+            for line in exc.lines():
+                _err(f"error: {line}", "red")
+            if len(exc.lines()) > 1:
+                _err(f"{len(exc.lines())} problems found; nothing was written.", "red")
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _err("interrupted; files already written are complete, nothing is half-written.", "yellow")
+            sys.exit(130)
+        except OSError as exc:
+            _err(f"error: {exc.filename or ''}: {exc.strerror or exc}", "red")
+            sys.exit(EXIT_INPUT)
+        except Exception as exc:  # a bug in agreement-kit, not the user's input
+            if os.environ.get("AGREEMENT_KIT_DEBUG"):
+                raise
+            _err(f"internal error: {type(exc).__name__}: {exc}", "red")
+            _err("This is a bug in agreement-kit; set AGREEMENT_KIT_DEBUG=1 for the traceback.", "red")
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _library(path: Path | None):
+    from ._library import load_library
+
+    return load_library(path)
+
+
+library_option = click.option(
+    "--library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
+    help="Clause library folder to use instead of the bundled one.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="agreement-kit")
+def cli() -> None:
+    """Draft annotated NHS partnership and trade union recognition agreements.
+
+    An organisation's choices (a spec YAML file) plus the clause library make
+    a Word agreement whose commentary notes are Word comments, and the same
+    agreement as Markdown and HTML.
+    """
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write the agreements into.")
+@click.option("-f", "--format", "formats", default="docx,md,html", show_default=True,
+              help="Comma-separated output formats: docx, md, html.")
+@click.option("--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments",
+              show_default=True,
+              help="Commentary as Word comments / footnotes, as an appendix, or none (a clean signing copy).")
+@library_option
+@_handle_errors
+def build(specs: tuple[Path, ...], out_dir: Path, formats: str, notes: str, library_dir: Path | None) -> None:
+    """Build the agreements of one or more SPEC files.
+
+    Prints the path of every file written, one per line; messages go to
+    stderr. If any spec is invalid, nothing is written.
+    """
+    from ._build import build as run_build
+
+    paths = run_build(specs, out_dir, formats=formats.split(","), notes=notes, library=_library(library_dir))
+    for path in paths:
+        click.echo(path)
+    _err(f"wrote {len(paths)} files to {out_dir}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings (stale citations, unused terms) as errors.")
+@library_option
+@_handle_errors
+def validate(paths: tuple[Path, ...], strict: bool, library_dir: Path | None) -> None:
+    """Check spec files and clause libraries without writing anything.
+
+    A PATH may be a spec file, a clause library folder, or a file inside one.
+    """
+    from ._validate import validate_paths
+
+    problems = validate_paths(paths, library_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in warnings:
+        _err(f"warning: {p}", "yellow")
+    for p in errors:
+        _err(f"error: {p}", "red")
+    if errors or (strict and warnings):
+        _err(f"{len(errors)} errors, {len(warnings)} warnings", "red")
+        sys.exit(EXIT_INPUT)
+    _err(f"ok: {len(paths)} checked, {len(warnings)} warnings")
+
+
+@cli.group()
+def clauses() -> None:
+    """Browse the clause library."""
+
+
+@clauses.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--kind", help="Only clauses of this agreement kind.")
+@library_option
+@_handle_errors
+def clauses_list(as_json: bool, kind: str | None, library_dir: Path | None) -> None:
+    """List every clause: id, section and title."""
+    from ._catalogue import catalogue
+
+    entries = catalogue(_library(library_dir), kind)
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str))
+        return
+    for e in entries:
+        where = ", ".join(f"{s['kind']}/{s['section']}" for s in e["sections"]) or "(not in an outline)"
+        click.echo(f"{e['id']:<36} {e['title']:<44} {where}")
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@library_option
+@_handle_errors
+def clauses_show(clause_id: str, library_dir: Path | None) -> None:
+    """Show one clause: parameters, variants, wording, commentary and citations."""
+    from ._catalogue import describe
+
+    click.echo(describe(_library(library_dir), clause_id))
+
+
+@cli.command()
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the schema files (default: the library's schema/ folder).")
+@_handle_errors
+def schema(out_dir: Path | None) -> None:
+    """Write JSON Schemas for specs and clause files, for editor completion."""
+    from ._resources import clauses_dir
+    from ._schemas import write_schemas
+
+    for path in write_schemas(out_dir or clauses_dir() / "schema"):
+        click.echo(path)
+
+
+def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
+    cli.main(args=argv, prog_name=prog_name or "agreement-kit")
