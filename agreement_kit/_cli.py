@@ -98,7 +98,8 @@ def build(specs: tuple[Path, ...], out_dir: Path, formats: str, notes: str, libr
     """
     from ._build import build as run_build
 
-    paths = run_build(specs, out_dir, formats=formats.split(","), notes=notes, library=_library(library_dir))
+    library = _library(library_dir) if library_dir else None  # else loaded after the flags are checked
+    paths = run_build(specs, out_dir, formats=formats.split(","), notes=notes, library=library)
     for path in paths:
         click.echo(path)
     _err(f"wrote {len(paths)} files to {out_dir}")
