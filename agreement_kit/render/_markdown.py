@@ -120,7 +120,7 @@ def guard_start(line: str) -> str:
     def fix(m: re.Match[str]) -> str:
         if m.group(1) is not None:
             return f"{m.group(1)}\\{m.group(2)}"
-        return "\\" + (m.group(3) or m.group(4))
+        return "\\" + m.group(3)
 
     return _LIST_START.sub(fix, line, count=1)
 
@@ -239,7 +239,8 @@ def _appendix(a: Agreement) -> list[str]:
         if paras:
             out.append(f"**{clause.number} {escape(clause.title)}**")
             out.extend(paras)
-    return ["## Appendix: Drafting notes", *out] if out else []
+    intro = "Commentary on the clauses of this agreement, in clause order."
+    return ["## Appendix: Drafting notes", intro, *out] if out else []
 
 
 def render_markdown(agreement: Agreement, *, notes: Notes = "comments") -> str:

@@ -1,0 +1,101 @@
+"""Render an agreement as one standalone HTML5 page.
+
+The page is built straight from the model with Jinja2 (autoescaping on, a
+missing value an error), not by way of Markdown, so every value the parties
+typed appears exactly as typed. The stylesheet is embedded so the file can
+be mailed or opened from disk, and has print rules for A4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .._model import Agreement, Clause, Inline, Paragraph, Ref, TermUse, letter
+from .._resources import templates_dir
+from ._markdown import Notes, long_date, note_blocks, signatory_groups
+
+TEMPLATE = "agreement.html.j2"
+STYLESHEET = "agreement.css"
+
+
+def anchor(kind: str, number: str) -> str:
+    """``("clause", "3.2")`` -> ``clause-3-2``: an id usable in a URL fragment."""
+    return f"{kind}-{number.replace('.', '-')}"
+
+
+def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
+    """Inline content as HTML; a reference to a clause of this agreement links to it."""
+    parts: list[Markup] = []
+    for item in inlines:
+        if isinstance(item, Ref):
+            number = numbers.get(item.clause_id)
+            if number is None:  # a clause of the other agreement: no target on this page
+                parts.append(escape(item.label))
+            else:
+                parts.append(Markup('<a class="ref" href="#{}">{}</a>').format(anchor("clause", number), item.label))
+            continue
+        if isinstance(item, TermUse):
+            html = Markup('<span class="term">{}</span>').format(item.term)
+        else:
+            html = escape(item.text)
+        if item.italic:
+            html = Markup("<em>{}</em>").format(html)
+        if item.bold:
+            html = Markup("<strong>{}</strong>").format(html)
+        parts.append(html)
+    return Markup("").join(parts)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["letter"] = letter
+    env.filters["anchor"] = lambda number, kind: anchor(kind, number)
+    env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
+    return env
+
+
+def _stylesheet() -> Markup:
+    # Read as-is rather than through Jinja: CSS braces are not template syntax.
+    css = (templates_dir() / STYLESHEET).read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))
+
+
+def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
+    """The agreement as a standalone HTML page, with drafting notes beside
+    each clause, as an appendix, or left out."""
+    if notes not in ("comments", "appendix", "none"):
+        raise ValueError(f"notes must be 'comments', 'appendix' or 'none', not {notes!r}")
+    numbers = {c.id: c.number for c in agreement.clauses()}
+    clause_notes: dict[str, tuple] = {}
+    if notes != "none":
+        clause_notes = {c.id: nb for c in agreement.clauses() if (nb := note_blocks(c))}
+
+    def inlines(value: Iterable[Inline]) -> Markup:
+        return _inline_html(value, numbers)
+
+    def note_of(clause: Clause) -> tuple:
+        return clause_notes.get(clause.id, ())
+
+    template = _environment().get_template(TEMPLATE)
+    return template.render(
+        a=agreement,
+        notes=notes,
+        note_of=note_of,
+        has_notes=bool(clause_notes),
+        inlines=inlines,
+        signatory_groups=signatory_groups(agreement),
+        css=_stylesheet(),
+    )
