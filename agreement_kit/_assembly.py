@@ -6,7 +6,7 @@ that a cross-reference can point from one agreement into the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import _library_models as lm
@@ -208,16 +208,25 @@ class _Assembler:
 
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
+            # The model wording is kept for redlines only: if it no longer fits
+            # this agreement (it cites a removed clause), that is not an error.
+            before = len(self.problems)
+            model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
+            del self.problems[before:]
             provenance = m.Provenance("custom", clause.version, variant_name,
-                                      variant.label if variant else None, clause.recommended,
-                                      model_text=model_text, reason=choice.reason, params=param_values)
+                                      variant.label if variant else None, clause.nation_variants.get(self.nation, clause.recommended),
+                                      model_text=model_text, model_blocks=model_blocks,
+                                      reason=choice.reason, params=param_values)
         else:
             blocks = self._template(located, model_field, model_text, ctx)
             provenance = m.Provenance("variant" if variant else "model", clause.version, variant_name,
-                                      variant.label if variant else None, clause.recommended,
+                                      variant.label if variant else None, clause.nation_variants.get(self.nation, clause.recommended),
                                       params=param_values)
         if clause.generated == "unions":
-            blocks += (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
+            unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
+            blocks += unions
+            if provenance.model_blocks:
+                provenance = replace(provenance, model_blocks=provenance.model_blocks + unions)
         note = self._template(located, "note", clause.note, ctx, count_terms=False)
         if variant is not None and variant.note:
             note += self._template(located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False)
@@ -330,5 +339,4 @@ def _union_line(union) -> str:
 
 
 def _with_blocks(clause: m.Clause, blocks: tuple[m.Block, ...]) -> m.Clause:
-    from dataclasses import replace
     return replace(clause, blocks=blocks)

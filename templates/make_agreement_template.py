@@ -56,6 +56,14 @@ INDENT = Mm(15)  # clause text sits here; numbers hang to its left
 ITEM_INDENT = Mm(25)  # lettered items
 
 
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>agreement-kit</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
 def main() -> None:
     doc = Document()
     _clean_package(doc)
@@ -72,11 +80,17 @@ def main() -> None:
 
 
 def _clean_package(doc: DocumentObject) -> None:
-    """Drop the default template's thumbnail and blank the core properties."""
+    """Drop the stock template's thumbnail, stale styles copy and metadata."""
     pkg = doc.part.package
     for rid, rel in list(pkg.rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             pkg.rels.pop(rid)
+        elif rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = APP_XML
+    for rid, rel in list(doc.part.rels.items()):
+        # Word 2010 reads stylesWithEffects.xml in preference to styles.xml
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
     cp = doc.core_properties
     cp.author = cp.title = cp.subject = cp.keywords = cp.comments = cp.category = ""
     cp.last_modified_by = ""
@@ -296,6 +310,9 @@ def _settings(doc: DocumentObject) -> None:
     if anchor is None:
         anchor = settings.find(qn("w:defaultTabStop"))
     anchor.addprevious(update)
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
     lang = settings.find(qn("w:themeFontLang"))
     if lang is None:
         lang = OxmlElement("w:themeFontLang")
@@ -388,14 +405,20 @@ def _cover(doc: DocumentObject) -> None:
     rows = [
         ("Version", "{{ version }}"),
         ("Effective from", "{{ effective }}"),
+        ("{%tr if review %}",),
         ("Review date", "{{ review }}"),
+        ("{%tr endif %}",),
         ("Clause library", "version {{ library_version }}"),
         ("This copy", "{{ copy_kind }}"),
     ]
     table = doc.add_table(rows=0, cols=2)
     table.style = doc.styles["Signature Table"]
-    for label, value in rows:
+    for row in rows:
         cells = table.add_row().cells
+        if len(row) == 1:  # a docxtpl row tag
+            cells[0].paragraphs[0].add_run(row[0])
+            continue
+        label, value = row
         cells[0].paragraphs[0].style = doc.styles["Table Text"]
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].paragraphs[0].style = doc.styles["Table Text"]

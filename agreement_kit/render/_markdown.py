@@ -48,23 +48,38 @@ def long_date(value: dt.date) -> str:
 
 
 def note_blocks(clause: Clause) -> tuple[Block, ...]:
-    """The drafting note of a clause as printed: the library's commentary,
-    then what the reader must know about where the words came from, then
-    what the clause cites. Empty when there is nothing to say."""
-    extra: list[str] = []
+    """The drafting note of a clause as printed: the commentary, then where
+    the words came from when a reviewer must know it (the parties' own
+    wording, a variant the library does not recommend), then what the clause
+    cites. Empty for a clause without a note, as in the Word comments (only
+    a clause the parties added can lack one)."""
+    if not clause.note:
+        return ()
     prov = clause.provenance
-    if prov.source == "added":
-        extra.append("This clause was added by the parties; it is not part of the model library.")
-    elif prov.source == "custom":
-        extra.append("The wording of this clause departs from the model wording.")
+    extra: list[Paragraph] = []
     if prov.departs_from_model:
-        extra.append(f"Reason given: {prov.reason}" if prov.reason else "No reason for the departure was recorded.")
+        said = (
+            "this clause is the parties' own and is not in the model library."
+            if prov.source == "added"
+            else "the parties replaced the model wording of this clause with their own."
+        )
+        reason = f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
+        extra.append(_labelled("Departs from the model:", f"{said} {reason}"))
     if prov.variant is not None and prov.variant != prov.recommended_variant:
         label = prov.variant_label or prov.variant
-        extra.append(f"This agreement uses the variant “{label}”, not the one the model library recommends.")
+        extra.append(_labelled("Variant chosen:", f"{label} (not the variant the model library recommends)."))
     if clause.citations:
-        extra.append("Cites: " + "; ".join(c.short for c in clause.citations))
-    return clause.note + tuple(Paragraph((Text(line),)) for line in extra)
+        extra.append(_labelled("Cites:", "; ".join(c.short for c in clause.citations)))
+    return (*clause.note, *extra)
+
+
+def _labelled(label: str, text: str) -> Paragraph:
+    return Paragraph((Text(label, bold=True), Text(" " + text)))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else text + "."
 
 
 def signatory_groups(agreement: Agreement) -> list[tuple[str, list[SignatoryRow | None]]]:
