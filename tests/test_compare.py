@@ -21,9 +21,13 @@ def test_changes_additions_removals_and_moves(mini_library, tmp_path):
     (diff,) = compare(old, new)
     status = {c.clause_id: c.status for c in diff.clauses}
     assert status == {
-        "parties.parties": "unchanged", "parties.definitions": "unchanged",
+        "parties.parties": "unchanged", "parties.definitions": "changed",
         "meetings.frequency": "changed", "meetings.chair": "removed", "meetings.extra": "added",
     }
+    # the added clause uses [[Staff Side]], so the definitions gain an item
+    definitions = next(c for c in diff.clauses if c.clause_id == "parties.definitions")
+    (inserted,) = [u for u in definitions.units if u.op == "inserted"]
+    assert inserted.new.text.startswith("“Staff Side” means") and inserted.new.item
     freq = next(c for c in diff.clauses if c.clause_id == "meetings.frequency")
     ops = [u.op for u in freq.units]
     assert ops == ["changed", "deleted"]  # first paragraph reworded, second gone
@@ -33,7 +37,7 @@ def test_changes_additions_removals_and_moves(mini_library, tmp_path):
     assert extra.new.number == "2.2" and not extra.moved
     # removed clause is placed after its old predecessor
     assert [c.clause_id for c in diff.clauses].index("meetings.chair") == 3
-    assert diff.summary() == "Partnership Agreement: 1 changed, 1 added, 1 removed"
+    assert diff.summary() == "Partnership Agreement: 2 changed, 1 added, 1 removed"
 
 
 def test_renumbered_clause_is_moved_not_replaced(mini_library, tmp_path):
