@@ -130,6 +130,69 @@ def validate(paths: tuple[Path, ...], strict: bool, library_dir: Path | None) ->
     _err(f"ok: {len(paths)} checked, {len(warnings)} warnings")
 
 
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("--base", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Base spec that each row of a table overrides (needed for .csv/.xlsx input).")
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write one sub-folder per employer into, and manifest.json.")
+@click.option("-f", "--format", "formats", default="docx,md,html", show_default=True,
+              help="Comma-separated output formats: docx, md, html.")
+@click.option("--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments", show_default=True)
+@click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Rebuild employers whose inputs and outputs are unchanged.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@library_option
+@_handle_errors
+def batch(source: Path, base: Path | None, out_dir: Path, formats: str, notes: str, workers: int | None,
+          force: bool, quiet: bool, library_dir: Path | None) -> None:
+    """Build agreements for many employers: SOURCE is a folder of specs, or a
+    .csv/.xlsx table with one row per employer over a --base spec.
+
+    Columns name spec fields by dotted path (organisation.name, dates.effective)
+    or clause settings by clause id (meetings.frequency.meetings_per_year,
+    forum.chair.variant). A failing employer does not stop the others; the
+    exit code is 1 if any failed. Re-runs skip employers whose inputs,
+    library and outputs are unchanged.
+    """
+    from ._batch import jobs_from_folder, jobs_from_table, plain_progress, run_batch
+    from ._errors import UsageError
+
+    library = _library(library_dir)
+    if source.is_dir():
+        jobs = jobs_from_folder(source)
+    elif source.suffix.lower() in (".csv", ".xlsx"):
+        if base is None:
+            raise UsageError("a table needs --base SPEC: the spec its rows override")
+        jobs = jobs_from_table(source, base, library)
+    else:
+        raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
+    fmt_list = [f.strip() for f in formats.split(",") if f.strip()]
+    if quiet:
+        result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
+                           workers=workers, force=force)
+    elif sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Building", total=len(jobs))
+            result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
+                               workers=workers, force=force,
+                               progress=lambda outcome, done, total: bar.update(task, completed=done))
+    else:
+        result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
+                           workers=workers, force=force, progress=plain_progress())
+    counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
+    for outcome in result.failures:
+        for line in (outcome.error or "failed").splitlines():
+            _err(f"error: {outcome.source}: {line}" if not line.startswith(outcome.source) else f"error: {line}", "red")
+    click.echo(result.manifest)
+    _err(f"batch: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
+         "red" if result.failures else None)
+    if result.failures:
+        sys.exit(EXIT_INPUT)
+
+
 @cli.group()
 def clauses() -> None:
     """Browse the clause library."""

@@ -64,7 +64,7 @@ APP_XML = (
 )
 
 
-def main() -> None:
+def main(out: Path = OUT) -> Path:
     doc = Document()
     _clean_package(doc)
     _page(doc)
@@ -72,8 +72,8 @@ def main() -> None:
     _settings(doc)
     _header_footer(doc)
     _body(doc)
-    doc.save(OUT)
-    print(f"wrote {OUT}")
+    doc.save(out)
+    return out
 
 
 # -- package ---------------------------------------------------------------
@@ -358,9 +358,9 @@ def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     paragraph.add_run()._r.append(fld("end"))
 
 
-def _para_border(paragraph: Paragraph, side: str) -> None:
+def _para_border(paragraph: Paragraph, side: str, size: int = 4, color: str = RULE) -> None:
     ppr = paragraph._p.get_or_add_pPr()
-    bdr = _borders("w:pBdr", (side,), size=4)
+    bdr = _borders("w:pBdr", (side,), size=size, color=color)
     bdr[0].set(qn("w:space"), "4")
     # pBdr sits before spacing/tabs in CT_PPr order; insert at the front after pStyle
     style = ppr.find(qn("w:pStyle"))
@@ -446,12 +446,15 @@ def _signatures(doc: DocumentObject) -> None:
     detail = name_cell.add_paragraph(style="Table Text")
     detail.add_run("{{ s.detail }}")
     for cell in (sign_cell, date_cell):
-        cell.paragraphs[0].style = doc.styles["Table Text"]
-        _cell_border(cell, "bottom", size=8, color="231F20")
+        # the line to sign on: a paragraph rule, inset so the two lines stay apart
+        line = cell.paragraphs[0]
+        line.style = doc.styles["Table Text"]
+        line.paragraph_format.right_indent = Mm(6)
+        _para_border(line, "bottom", size=8, color="231F20")
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
     _row_height(table.rows[2], Mm(18))
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    _widths(table, (Mm(80), Mm(55), TEXT_W - Mm(135)))
+    _widths(table, (Mm(70), Mm(55), TEXT_W - Mm(125)))
     doc.add_paragraph("{%p endfor %}")
 
 
@@ -502,15 +505,10 @@ def _widths(table: Table, widths: tuple[int, ...]) -> None:
             cell.width = width
 
 
-def _cell_border(cell, side: str, size: int, color: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    tc_pr.append(_borders("w:tcBorders", (side,), size=size, color=color))
-
-
 def _row_height(row, height: int) -> None:
     row.height = height
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 if __name__ == "__main__":
-    main()
+    print(f"wrote {main()}")

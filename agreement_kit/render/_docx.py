@@ -320,8 +320,8 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
         )])
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
         lines.append([("Variant chosen: ", True, False), (
-            f"{prov.variant_label or prov.variant} (not the recommended variant, "
-            f"{prov.recommended_variant}).",
+            f"\u201c{prov.variant_label or prov.variant}\u201d; the library recommends "
+            f"the \u201c{prov.recommended_variant}\u201d variant.",
             False, False,
         )])
     return lines

@@ -180,7 +180,7 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
 
 
 def _cover(a: Agreement) -> list[str]:
-    out = [f"# {escape(a.title)}", f"**{escape(a.organisation)}**"]
+    out = [f"# {escape(a.title)}", line_md([Text(a.organisation, bold=True)])]
     parties = [
         f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
     ]
@@ -229,7 +229,7 @@ def _signatures(a: Agreement) -> list[str]:
             if row is None:
                 out.append(f"Name: {SIGN_LINE}  \nRole: {SIGN_LINE}")
             else:
-                who = [f"**{escape(row.name)}**", escape(row.role)]
+                who = [line_md([Text(row.name, bold=True)]), escape(row.role)]
                 if row.organisation:
                     who.append(escape(row.organisation))
                 out.append(", ".join(who))

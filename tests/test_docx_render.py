@@ -1,0 +1,352 @@
+"""The Word renderer, read back the way its users read it: python-docx, the
+raw package XML, and pandoc."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Mm
+from lxml import etree
+
+from agreement_kit import assemble, load_library, load_spec
+from agreement_kit._model import Agreement, Clause, block_text
+from agreement_kit.render._docx import render_docx
+from conftest import REPO, make_tree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+MINI_SAMPLE = REPO / "samples" / "test-mini.yaml"
+WHEN = dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+
+# A spec over conftest's tiny library that exercises what test-mini does not:
+# a chosen variant, custom wording with a reason, an added clause, signatories
+# on both sides, and every character XML must escape.
+AWKWARD = "Smith & Jones <Holdings> \"Quoted\" O'Brien NHS Trust"
+RICH_SPEC = """
+    agreements: [partnership]
+    organisation:
+      name: Smith & Jones <Holdings> "Quoted" O'Brien NHS Trust
+      short_name: S&J <H>
+      type: acute_trust
+      nation: england
+      headcount: 1200
+    unions:
+      - {name: UNISON, short_name: UNISON}
+      - {name: Royal College of Nursing, short_name: RCN, represents: nursing staff}
+    version: "2.1"
+    dates: {effective: 2026-04-01, review: 2028-04-01}
+    clauses:
+      meetings.chair:
+        variant: fixed
+      parties.parties:
+        text: This agreement binds Smith & Jones <Holdings> and the unions below.
+        reason: Legal asked for "binds" & <shorter> wording.
+    add:
+      - id: local.parking
+        title: Parking for representatives
+        text: The employer provides two parking permits.
+        after: meetings.chair
+        reason: The site has little parking.
+    signatories:
+      - {name: Ann Chief, role: Chief Executive, side: management}
+      - {name: Bob Steward, role: Staff Side Chair, side: staff, organisation: UNISON}
+    """
+
+
+# -- fixtures ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _mini() -> Agreement:
+    return assemble(load_spec(MINI_SAMPLE), load_library())[0]
+
+
+@pytest.fixture
+def mini() -> Agreement:
+    return _mini()
+
+
+@pytest.fixture
+def rich(mini_library: Path, tmp_path: Path) -> Agreement:
+    spec = make_tree(tmp_path / "spec", {"spec.yaml": RICH_SPEC}) / "spec.yaml"
+    return assemble(load_spec(spec), load_library(mini_library))[0]
+
+
+def read(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def part(data: bytes, name: str) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read(name))
+
+
+def has_part(data: bytes, name: str) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return name in z.namelist()
+
+
+def noted(agreement: Agreement) -> list[Clause]:
+    return [c for c in agreement.clauses() if c.note]
+
+
+def note_text(clause: Clause) -> str:
+    return "\n".join(block_text(b) for b in clause.note)
+
+
+def body_text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+# -- page, language, styles -----------------------------------------------------
+
+
+def test_a4_page_and_uk_english(mini):
+    data = render_docx(mini)
+    section = read(data).sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.5)
+    assert abs(section.page_height - Mm(297)) < Mm(0.5)
+    styles = part(data, "word/styles.xml")
+    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == ["en-GB"]
+
+
+def test_headings_and_literal_numbers(mini):
+    document = read(render_docx(mini))
+    by_style: dict[str, list[str]] = {}
+    for p in document.paragraphs:
+        by_style.setdefault(p.style.name, []).append(p.text)
+    assert by_style["Title"] == [mini.title]
+    assert by_style["Heading 1"][: len(mini.sections)] == [f"{s.number}. {s.title}" for s in mini.sections]
+    assert by_style["Heading 2"] == [f"{c.number} {c.title}" for c in mini.clauses()]
+    numbered = [b for c in mini.clauses() for b in c.blocks if getattr(b, "number", None)]
+    assert numbered, "test-mini should have a clause with numbered paragraphs"
+    assert [t.split("\t")[0] for t in by_style["Clause Number"]] == [b.number for b in numbered]
+    assert any(t.startswith("(a)\t") for t in by_style["Clause Item"])
+    # numbers are text, not Word list numbering that could drift from cross-references
+    assert not part(render_docx(mini), "word/document.xml").xpath("//w:numPr", namespaces=NS)
+
+
+def test_bold_and_italic_runs_kept(rich):
+    document = read(render_docx(rich))
+    definitions = next(p for p in document.paragraphs if "\u201cForum\u201d" in p.text)
+    bold = [r.text for r in definitions.runs if r.bold]
+    assert "\u201cForum\u201d" in bold
+
+
+def test_every_style_referenced_exists(rich):
+    data = render_docx(rich)
+    ids = set(part(data, "word/styles.xml").xpath("w:style/@w:styleId", namespaces=NS))
+    for name in ("word/document.xml", "word/comments.xml", "word/header1.xml", "word/footer1.xml"):
+        used = set(part(data, name).xpath("//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val",
+                                          namespaces=NS))
+        assert used <= ids, (name, used - ids)
+    assert {"CommentText", "CommentReference"} <= ids
+
+
+# -- cover, header, footer, contents -------------------------------------------
+
+
+def test_cover_lists_parties_dates_and_versions(rich):
+    document = read(render_docx(rich))
+    text = body_text(document) + "\n" + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    for party in rich.parties:
+        assert party.name in text
+    assert "1 April 2026" in text and "1 April 2028" in text
+    assert "2.1" in text and f"version {rich.library_version}" in text
+
+
+def test_header_and_footer(mini):
+    data = render_docx(mini)
+    section = read(data).sections[0]
+    header = "".join(p.text for p in section.header.paragraphs)
+    assert mini.short_name in header and mini.title in header
+    footer = "".join(p.text for p in section.footer.paragraphs)
+    assert f"Version {mini.version}" in footer and "Page" in footer
+    fields = [t.strip() for t in part(data, "word/footer1.xml").xpath("//w:instrText/text()", namespaces=NS)]
+    assert fields == ["PAGE", "NUMPAGES"]
+
+
+def test_table_of_contents_field_updates_on_open(mini):
+    data = render_docx(mini)
+    instructions = part(data, "word/document.xml").xpath("//w:instrText/text()", namespaces=NS)
+    assert any(re.match(r'\s*TOC \\o "1-2"', i) for i in instructions)
+    settings = part(data, "word/settings.xml")
+    assert settings.xpath("w:updateFields/@w:val", namespaces=NS) == ["true"]
+    # the cached contents list the clause headings until Word refreshes them
+    toc = [p.text for p in read(data).paragraphs if p.style.name == "toc 2"]
+    assert toc == [f"{c.number} {c.title}" for c in mini.clauses()]
+
+
+def test_core_properties(mini):
+    data = render_docx(mini, timestamp=WHEN)
+    props = read(data).core_properties
+    assert props.title == mini.title
+    assert props.subject == mini.organisation
+    assert props.author == "agreement-kit"
+    assert props.created == props.modified == WHEN
+    core = part(data, "docProps/core.xml")
+    assert not core.xpath("//*[local-name()='lastPrinted' or local-name()='revision']")
+
+
+def test_same_input_gives_same_bytes(mini):
+    assert render_docx(mini) == render_docx(mini)
+    assert render_docx(mini, timestamp=WHEN) != render_docx(mini)
+
+
+# -- tables ----------------------------------------------------------------------
+
+
+def test_union_table_has_a_row_per_union(rich):
+    document = read(render_docx(rich))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Trade union")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert rows == [["UNISON", "UNISON", "\u2014"], ["Royal College of Nursing", "RCN", "nursing staff"]]
+
+
+def test_signature_block_groups_signatories_by_side(rich):
+    document = read(render_docx(rich))
+    tables = [t for t in document.tables if t.rows[0].cells[1].text == "Signature"]
+    assert len(tables) == 2
+    management, staff = ([c.text for c in t.rows[1].cells] for t in tables)
+    assert management[0] == "Ann Chief\nChief Executive"
+    assert staff[0] == "Bob Steward\nStaff Side Chair, UNISON"
+    labels = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    assert labels[:2] == ["For the employer", "For the trade unions"]
+
+
+def test_unnamed_side_gets_blank_rows_to_sign(mini):
+    assert not mini.signatories
+    document = read(render_docx(mini))
+    tables = [t for t in document.tables if t.rows[0].cells[1].text == "Signature"]
+    first_cells = [r.cells[0].text for t in tables for r in t.rows[1:]]
+    assert first_cells == [f"\nFor {p.name}" for p in mini.parties] + [f"\nFor {u.name}" for u in mini.unions]
+
+
+# -- escaping --------------------------------------------------------------------
+
+
+def test_awkward_characters_appear_exactly(rich):
+    assert rich.organisation == AWKWARD
+    data = render_docx(rich)
+    document = read(data)
+    text = body_text(document)
+    assert AWKWARD in text  # cover subtitle and definition
+    assert "This agreement binds Smith & Jones <Holdings> and the unions below." in text
+    header = "".join(p.text for p in document.sections[0].header.paragraphs)
+    assert header.startswith("S&J <H>")
+    comment = next(c for c in document.comments if "binds" in c.text)
+    assert 'Legal asked for "binds" & <shorter> wording.' in comment.text
+    assert read(data).core_properties.subject == AWKWARD
+
+
+# -- drafting notes ---------------------------------------------------------------
+
+
+def test_one_comment_per_clause_with_a_note(mini):
+    data = render_docx(mini, timestamp=WHEN)
+    comments = list(read(data).comments)
+    clauses = noted(mini)
+    assert clauses and len(comments) == len(clauses)
+    for comment, clause in zip(comments, clauses):
+        assert comment.author == "Drafting note"
+        assert comment.initials == "DN"
+        assert comment.timestamp == WHEN
+        assert comment.text.startswith(note_text(clause))
+
+
+def test_comments_span_clause_heading_and_text(mini):
+    data = render_docx(mini)
+    body = part(data, "word/document.xml").find(f"{W}body")
+    paragraphs = list(body.iter(f"{W}p"))
+
+    def text(p):
+        return "".join(p.xpath(".//w:t/text()", namespaces=NS))
+
+    for index, clause in enumerate(noted(mini)):
+        start = next(p for p in paragraphs if p.xpath(f"w:commentRangeStart[@w:id='{index}']", namespaces=NS))
+        end = next(p for p in paragraphs if p.xpath(f"w:commentRangeEnd[@w:id='{index}']", namespaces=NS))
+        assert text(start) == f"{clause.number} {clause.title}"
+        last_block = clause.blocks[-1]
+        assert text(end).endswith(block_text(last_block).split(") ")[-1])
+
+
+def test_comment_adds_citations_departures_and_variant(rich):
+    comments = {c.text.split("\n")[0]: c.text for c in read(render_docx(rich)).comments}
+    parties = comments["Names who is bound."]
+    assert "\nCites: TULRCA 1992 s.178(2)" in parties
+    assert "departs" in parties.lower() and 'Reason given: Legal asked for "binds" & <shorter> wording.' in parties
+    chair = comments["Who chairs shapes the agenda."]
+    assert "Variant chosen: \u201cManagement chairs\u201d" in chair
+    # the added clause has no note, so no comment of its own
+    assert not any("parking" in text.lower() for text in comments.values())
+    assert len(comments) == len(noted(rich))
+
+
+def test_signing_copy_has_no_notes(mini):
+    data = render_docx(mini, notes="none")
+    document = read(data)
+    assert len(document.comments) == 0
+    assert not has_part(data, "word/comments.xml")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "commentReference" not in xml and "Drafting notes" not in xml
+    for clause in noted(mini):
+        assert note_text(clause) not in body_text(document)
+
+
+def test_appendix_lists_notes_after_the_schedules(rich):
+    document = read(render_docx(rich, notes="appendix"))
+    assert len(document.comments) == 0
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-2:] == ["Schedule 1: Recognised trade unions", "Drafting notes"]
+    text = body_text(document)
+    appendix = text[text.rindex("Drafting notes"):]
+    for clause in noted(rich):
+        assert f"{clause.number} {clause.title}" in appendix
+        assert note_text(clause) in appendix
+    assert "Cites: TULRCA 1992 s.178(2)" in appendix
+
+
+def test_unknown_notes_mode_is_refused(mini):
+    with pytest.raises(ValueError, match="notes"):
+        render_docx(mini, notes="footnotes")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed")
+def test_pandoc_sees_the_comments(mini):
+    data = render_docx(mini)
+    result = subprocess.run(
+        ["pandoc", "-f", "docx", "--track-changes=all", "-t", "markdown"],
+        input=data, capture_output=True, check=True,
+    )
+    markdown = result.stdout.decode()
+    starts = re.findall(r'\{\.comment-start id="(\d+)" author="Drafting note"', markdown)
+    assert len(starts) == len(noted(mini))
+    for clause in noted(mini):
+        first_words = " ".join(note_text(clause).split()[:3])
+        assert first_words in " ".join(markdown.split())
+
+
+# -- the template script ------------------------------------------------------------
+
+
+def test_template_script_rebuilds_the_template(tmp_path):
+    script = REPO / "templates" / "make_agreement_template.py"
+    spec = importlib.util.spec_from_file_location("make_agreement_template", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.main(tmp_path / "agreement.docx")
+    text = body_text(docx.Document(str(built)))
+    for marker in ("{{ contents }}", "{{ clauses }}", "{{ drafting_notes }}", "{%tr for u in unions %}"):
+        assert marker in text or marker in "".join(
+            c.text for t in docx.Document(str(built)).tables for r in t.rows for c in r.cells
+        )
