@@ -272,6 +272,6 @@ def render_markdown(agreement: Agreement, *, notes: Notes = "comments") -> str:
     parts.extend(_signatures(agreement))
     if notes == "appendix":
         parts.extend(_appendix(agreement))
-    elif notes == "comments":
+    else:
         parts.extend(_footnotes(agreement))
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,172 @@
+"""Batch generation: table input, failure isolation, manifest, reproducibility, resume, atomicity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agreement_kit import load_library
+from agreement_kit._batch import jobs_from_folder, jobs_from_table, run_batch
+from agreement_kit._errors import InputError
+from conftest import MINI_SPEC, make_tree
+
+FORMATS = ("docx", "md", "html")
+
+
+def specs_folder(tmp_path: Path, names=("alpha", "beta", "gamma")) -> Path:
+    tree = {f"{n}.yaml": MINI_SPEC.replace("short_name: Example", f"short_name: {n.title()}")
+            .replace("name: Example NHS Trust", f"name: {n.title()} NHS Trust") for n in names}
+    return make_tree(tmp_path / "specs", tree)
+
+
+def batch(folder: Path, out: Path, library, **kw):
+    return run_batch(jobs_from_folder(folder), out, library=library, formats=kw.pop("formats", FORMATS), workers=1, **kw)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_failure_is_isolated_and_in_the_manifest(mini_library, tmp_path, run_cli):
+    folder = specs_folder(tmp_path)
+    (folder / "beta.yaml").write_text((folder / "beta.yaml").read_text().replace("per_year: 8", "per_year: 99"))
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("batch", folder, "-o", out, "--library", mini_library, "-j", "2", "--format", "md")
+    assert code == 1
+    assert stdout.strip() == str(out / "manifest.json")
+    assert "beta.yaml" in stderr and "99 is above the maximum of 12" in stderr
+    assert "batch: 2 built, 0 unchanged, 1 failed" in stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    rows = {e["key"]: e for e in manifest["employers"]}
+    assert rows["beta"]["status"] == "failed" and "per_year" in rows["beta"]["error"]
+    for key in ("alpha", "gamma"):
+        assert rows[key]["status"] == "built"
+        for output in rows[key]["outputs"]:
+            assert (out / output["path"]).is_file() and len(output["sha256"]) == 64
+        assert len(rows[key]["input_hash"]) == 32
+    assert manifest["library"]["version"] == "test"
+    assert not (out / "beta").exists()
+
+
+def test_table_rows_override_the_base(mini_library, tmp_path):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = make_tree(tmp_path, {"employers.csv": """\
+        organisation.name,organisation.short_name,organisation.nation,meetings.frequency.per_year,meetings.chair.variant
+        North NHS Trust,North,england,10,
+        Highland Board,Highland,scotland,,alternating
+        """}) / "employers.csv"
+    library = load_library(mini_library)
+    jobs = jobs_from_table(table, base, library)
+    assert [j.key for j in jobs] == ["north", "highland"]
+    assert jobs[0].data["clauses"]["meetings.frequency"]["params"]["per_year"] == 10
+    assert jobs[1].data["clauses"]["meetings.frequency"]["params"]["per_year"] == 8  # from the base
+    result = run_batch(jobs, tmp_path / "out", library=library, formats=("md",), workers=1)
+    assert [o.status for o in result.outcomes] == ["built", "built"]
+    north = (tmp_path / "out" / "north" / "north-partnership.md").read_text()
+    assert "ten times a year" in north and "North NHS Trust" in north
+
+
+def test_bad_table_rows_name_row_and_column(mini_library, tmp_path):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = make_tree(tmp_path, {"t.csv": """\
+        organisation.short_name,meetings.frequency.per_year
+        One,6
+        Two,often
+        """}) / "t.csv"
+    with pytest.raises(InputError) as caught:
+        jobs_from_table(table, base, load_library(mini_library))
+    (problem,) = caught.value.problems
+    assert (problem.file.endswith("t.csv"), problem.line, problem.field) == (True, 3, "meetings.frequency.per_year")
+    assert "'often' is not a whole number" in problem.message
+
+
+def test_unknown_column_is_refused(mini_library, tmp_path):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = make_tree(tmp_path, {"t.csv": "organisation.short_name,meetings.frequency.peryear\nOne,6\n"}) / "t.csv"
+    with pytest.raises(InputError) as caught:
+        jobs_from_table(table, base, load_library(mini_library))
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and "has no parameter 'peryear'" in problem.message
+
+
+def test_row_that_fails_validation_names_its_row(mini_library, tmp_path):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = make_tree(tmp_path, {"t.csv": "organisation.short_name,organisation.headcount\nOne,12\nTwo,-4\n"}) / "t.csv"
+    library = load_library(mini_library)
+    result = run_batch(jobs_from_table(table, base, library), tmp_path / "out", library=library,
+                       formats=("md",), workers=1)
+    failed = {o.key: o.error for o in result.failures}
+    assert list(failed) == ["two"]
+    assert "t.csv:3: organisation.headcount:" in failed["two"]
+
+
+def test_xlsx_table(mini_library, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["organisation.short_name", "meetings.frequency.per_year"])
+    sheet.append(["Sheet Trust", 12])
+    book.save(tmp_path / "t.xlsx")
+    (job,) = jobs_from_table(tmp_path / "t.xlsx", base, load_library(mini_library))
+    assert job.key == "sheet-trust" and job.data["clauses"]["meetings.frequency"]["params"]["per_year"] == 12
+
+
+def test_same_inputs_give_byte_identical_outputs(mini_library, tmp_path):
+    library = load_library(mini_library)
+    folder = specs_folder(tmp_path, ("alpha",))
+    first = snapshot(batch(folder, tmp_path / "one", library).manifest.parent)
+    second = snapshot(batch(folder, tmp_path / "two", library).manifest.parent)
+    assert first.keys() == second.keys()
+    assert {"alpha/alpha-partnership.docx", "alpha/alpha-partnership.md", "manifest.json"} <= first.keys()
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_resume_skips_unchanged_and_rebuilds_what_changed(mini_library, tmp_path):
+    library = load_library(mini_library)
+    folder = specs_folder(tmp_path)
+    out = tmp_path / "out"
+    assert {o.status for o in batch(folder, out, library).outcomes} == {"built"}
+    assert {o.status for o in batch(folder, out, library).outcomes} == {"unchanged"}
+    # a damaged output, and a changed spec, are rebuilt; the rest are skipped
+    (out / "alpha" / "alpha-partnership.md").write_text("damaged")
+    (folder / "gamma.yaml").write_text((folder / "gamma.yaml").read_text().replace("per_year: 8", "per_year: 9"))
+    status = {o.key: o.status for o in batch(folder, out, library).outcomes}
+    assert status == {"alpha": "built", "beta": "unchanged", "gamma": "built"}
+    assert "nine times a year" in (out / "gamma" / "gamma-partnership.md").read_text()
+    assert {o.status for o in batch(folder, out, library, force=True).outcomes} == {"built"}
+
+
+def test_interrupted_batch_leaves_no_partial_file_and_resumes(mini_library, tmp_path, monkeypatch):
+    import agreement_kit._batch as batch_module
+
+    library = load_library(mini_library)
+    folder = specs_folder(tmp_path)
+    out = tmp_path / "out"
+    real_write = batch_module.write_atomic
+    calls = {"n": 0}
+
+    def interrupted_write(path, data):
+        calls["n"] += 1
+        if calls["n"] == 5:  # part-way through the second employer
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_atomic", interrupted_write)
+    with pytest.raises(KeyboardInterrupt):
+        batch(folder, out, library)
+    monkeypatch.setattr(batch_module, "write_atomic", real_write)
+    assert not list(out.rglob("*.part"))
+    assert not (out / "beta" / ".agreement-kit.json").exists()  # beta is not recorded as done
+    status = {o.key: o.status for o in batch(folder, out, library).outcomes}
+    assert status == {"alpha": "unchanged", "beta": "built", "gamma": "built"}
+
+
+def test_two_employers_never_share_a_folder(mini_library, tmp_path):
+    folder = make_tree(tmp_path / "specs", {"a.yaml": MINI_SPEC, "b.yaml": MINI_SPEC})
+    result = batch(folder, tmp_path / "out", load_library(mini_library), formats=("md",))
+    assert [o.status for o in result.outcomes] == ["built", "failed"]
+    assert "same folder (example/)" in result.failures[0].error
