@@ -27,9 +27,17 @@ def _xml_safe(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
 Text = Annotated[str, AfterValidator(_xml_safe)]
-Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,62}$")]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe), AfterValidator(_one_line)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,62}$"), AfterValidator(lambda s: _not_reserved(s))]
 
 OrgType = Literal[
     "acute_trust", "teaching_trust", "ambulance_trust", "mental_health_trust", "community_trust",
@@ -143,8 +151,18 @@ class Spec(Strict):
         return self
 
 
+# Names Windows reserves for devices: a folder called "con" cannot be made there.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
 def slugify(text: str) -> str:
-    """A file-system-safe stem: lowercase ASCII letters, digits and hyphens."""
+    """A file-system-safe stem on every platform: lowercase ASCII letters, digits, hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:63] or "organisation"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:63].strip("-") or "organisation"
+    return f"{slug}-org" if slug in RESERVED_NAMES else slug
+
+
+def _not_reserved(slug: str) -> str:
+    if slug in RESERVED_NAMES:
+        raise ValueError(f"{slug!r} is a reserved device name on Windows; choose another slug")
+    return slug

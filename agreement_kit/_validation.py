@@ -52,6 +52,8 @@ def _message(error: dict[str, Any]) -> str:
             msg = "not a clause id (lowercase words joined by dots, e.g. meetings.frequency)"
         else:
             msg = f"{error.get('input')!r} is not a valid name (lowercase letters, digits, _ or -)"
+    elif kind == "string_unicode":
+        msg = "contains a character that is not valid Unicode text (a lone surrogate?)"
     elif kind == "literal_error":
         msg = f"{error.get('input')!r} is not allowed; {msg[0].lower()}{msg[1:]}"
     return msg

@@ -26,6 +26,8 @@ keep its id.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -58,8 +60,9 @@ ITEM_INDENT = Mm(25)  # lettered items
 
 APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'docPropsVTypes">'
     b"<Application>agreement-kit</Application><DocSecurity>0</DocSecurity></Properties>"
 )
 
@@ -72,8 +75,25 @@ def main(out: Path = OUT) -> Path:
     _settings(doc)
     _header_footer(doc)
     _body(doc)
-    doc.save(out)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out.write_bytes(_stable_zip(buffer.getvalue()))
     return out
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Fixed member dates, so rebuilding an unchanged template changes no bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info))
+    return out.getvalue()
 
 
 # -- package ---------------------------------------------------------------
@@ -88,8 +108,9 @@ def _clean_package(doc: DocumentObject) -> None:
         elif rel.reltype.endswith("/extended-properties"):
             rel.target_part._blob = APP_XML
     for rid, rel in list(doc.part.rels.items()):
-        # Word 2010 reads stylesWithEffects.xml in preference to styles.xml
-        if rel.reltype.endswith("/stylesWithEffects"):
+        # Word 2010 reads stylesWithEffects.xml in preference to styles.xml;
+        # customXml holds the stock template's empty bibliography
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
             doc.part.drop_rel(rid)
     cp = doc.core_properties
     cp.author = cp.title = cp.subject = cp.keywords = cp.comments = cp.category = ""
@@ -125,9 +146,29 @@ def _styles(doc: DocumentObject) -> None:
     _para(styles["Normal"], size=11, after=6, line=1.15)
     _para(styles["Title"], size=28, bold=True, color=BLUE, before=0, after=12, line=1.0)
     _para(styles["Subtitle"], size=16, color=DARK, after=24, line=1.0)
-    _para(styles["Heading 1"], size=14, bold=True, color=BLUE, before=18, after=6, keep=True, outline=0)
-    _para(styles["Heading 2"], size=11, bold=True, color=DARK, before=10, after=4, keep=True, outline=1)
-    _para(styles["Heading 3"], size=11, bold=True, color=GREY, before=8, after=3, keep=True, outline=2)
+    _para(
+        styles["Heading 1"],
+        size=14,
+        bold=True,
+        color=BLUE,
+        before=18,
+        after=6,
+        keep=True,
+        outline=0,
+    )
+    _para(
+        styles["Heading 2"],
+        size=11,
+        bold=True,
+        color=DARK,
+        before=10,
+        after=4,
+        keep=True,
+        outline=1,
+    )
+    _para(
+        styles["Heading 3"], size=11, bold=True, color=GREY, before=8, after=3, keep=True, outline=2
+    )
     _para(styles["TOC Heading"], size=14, bold=True, color=BLUE, before=0, after=12, outline=9)
     _para(styles["Header"], size=8.5, color=GREY, after=0, line=1.0)
     _para(styles["Footer"], size=8.5, color=GREY, after=0, line=1.0)
@@ -195,8 +236,14 @@ def _doc_defaults(doc: DocumentObject) -> None:
             el.attrib.pop(qn(f"w:{attr}"), None)
 
 
-def _add(doc: DocumentObject, name: str, style_id: str, *, based_on: str = "Normal",
-         next_id: str | None = None) -> BaseStyle:
+def _add(
+    doc: DocumentObject,
+    name: str,
+    style_id: str,
+    *,
+    based_on: str = "Normal",
+    next_id: str | None = None,
+) -> BaseStyle:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.style_id = style_id
     style.base_style = doc.styles.get_by_id(based_on, WD_STYLE_TYPE.PARAGRAPH)
@@ -206,11 +253,22 @@ def _add(doc: DocumentObject, name: str, style_id: str, *, based_on: str = "Norm
     return style
 
 
-def _para(style: BaseStyle, *, size: float | None = None, bold: bool | None = None,
-          color: RGBColor | None = None, before: float | None = None, after: float | None = None,
-          line: float | None = None, keep: bool = False, outline: int | None = None,
-          left: int | None = None, hanging: int | None = None, tabs: tuple[int, ...] = (),
-          caps: bool = False) -> None:
+def _para(
+    style: BaseStyle,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    color: RGBColor | None = None,
+    before: float | None = None,
+    after: float | None = None,
+    line: float | None = None,
+    keep: bool = False,
+    outline: int | None = None,
+    left: int | None = None,
+    hanging: int | None = None,
+    tabs: tuple[int, ...] = (),
+    caps: bool = False,
+) -> None:
     """Set a paragraph style's look from scratch (stock borders, numbering and theme gone)."""
     el = style.element
     for tag in ("w:pPr", "w:rPr"):
@@ -260,7 +318,9 @@ def _table_style(doc: DocumentObject, name: str, style_id: str, *, borders: bool
     el = style.element
     tbl_pr = OxmlElement("w:tblPr")
     if borders:
-        tbl_pr.append(_borders("w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV")))
+        tbl_pr.append(
+            _borders("w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV"))
+        )
     mar = OxmlElement("w:tblCellMar")
     for side, width in (("top", 40), ("left", 100), ("bottom", 40), ("right", 100)):
         m = OxmlElement(f"w:{side}")
@@ -341,6 +401,7 @@ def _header_footer(doc: DocumentObject) -> None:
 
 def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     """A complex field (PAGE, NUMPAGES) with a cached result until Word updates it."""
+
     def fld(kind: str) -> OxmlElement:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
@@ -468,7 +529,8 @@ def _unions(doc: DocumentObject) -> None:
     table.style = doc.styles["Agreement Table"]
     _header_row(table.rows[0], ("Trade union", "Short name", "Recognised for"), doc)
     table.rows[1].cells[0].paragraphs[0].add_run("{%tr for u in unions %}")
-    for cell, text in zip(table.rows[2].cells, ("{{ u.name }}", "{{ u.short_name }}", "{{ u.represents }}")):
+    fields = ("{{ u.name }}", "{{ u.short_name }}", "{{ u.represents }}")
+    for cell, text in zip(table.rows[2].cells, fields, strict=True):
         cell.paragraphs[0].style = doc.styles["Table Text"]
         cell.paragraphs[0].add_run(text)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
@@ -477,7 +539,7 @@ def _unions(doc: DocumentObject) -> None:
 
 
 def _header_row(row, labels: tuple[str, ...], doc: DocumentObject) -> None:
-    for cell, label in zip(row.cells, labels):
+    for cell, label in zip(row.cells, labels, strict=True):
         p = cell.paragraphs[0]
         p.style = doc.styles["Table Text"]
         p.add_run(label).bold = True
@@ -499,7 +561,7 @@ def _widths(table: Table, widths: tuple[int, ...]) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
-    for col, width in zip(table.columns, widths):
+    for col, width in zip(table.columns, widths, strict=True):
         col.width = width
         for cell in col.cells:
             cell.width = width

@@ -10,28 +10,28 @@ import re
 import shutil
 import subprocess
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import REPO, make_tree
 from docx.shared import Mm
 from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._model import Agreement, Clause, block_text
 from agreement_kit.render._docx import render_docx
-from conftest import REPO, make_tree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 MINI_SAMPLE = REPO / "samples" / "test-mini.yaml"
-WHEN = dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 
 # A spec over conftest's tiny library that exercises what test-mini does not:
 # a chosen variant, custom wording with a reason, an added clause, signatories
 # on both sides, and every character XML must escape.
-AWKWARD = "Smith & Jones <Holdings> \"Quoted\" O'Brien NHS Trust"
+AWKWARD = 'Smith & Jones <Holdings> "Quoted" O\'Brien NHS Trust'
 RICH_SPEC = """
     agreements: [partnership]
     organisation:
@@ -66,7 +66,7 @@ RICH_SPEC = """
 # -- fixtures ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mini() -> Agreement:
     return assemble(load_spec(MINI_SAMPLE), load_library())[0]
 
@@ -117,7 +117,9 @@ def test_a4_page_and_uk_english(mini):
     assert abs(section.page_width - Mm(210)) < Mm(0.5)
     assert abs(section.page_height - Mm(297)) < Mm(0.5)
     styles = part(data, "word/styles.xml")
-    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == ["en-GB"]
+    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == [
+        "en-GB"
+    ]
 
 
 def test_headings_and_literal_numbers(mini):
@@ -126,7 +128,9 @@ def test_headings_and_literal_numbers(mini):
     for p in document.paragraphs:
         by_style.setdefault(p.style.name, []).append(p.text)
     assert by_style["Title"] == [mini.title]
-    assert by_style["Heading 1"][: len(mini.sections)] == [f"{s.number}. {s.title}" for s in mini.sections]
+    assert by_style["Heading 1"][: len(mini.sections)] == [
+        f"{s.number}. {s.title}" for s in mini.sections
+    ]
     assert by_style["Heading 2"] == [f"{c.number} {c.title}" for c in mini.clauses()]
     numbered = [b for c in mini.clauses() for b in c.blocks if getattr(b, "number", None)]
     assert numbered, "test-mini should have a clause with numbered paragraphs"
@@ -147,8 +151,11 @@ def test_every_style_referenced_exists(rich):
     data = render_docx(rich)
     ids = set(part(data, "word/styles.xml").xpath("w:style/@w:styleId", namespaces=NS))
     for name in ("word/document.xml", "word/comments.xml", "word/header1.xml", "word/footer1.xml"):
-        used = set(part(data, name).xpath("//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val",
-                                          namespaces=NS))
+        used = set(
+            part(data, name).xpath(
+                "//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val", namespaces=NS
+            )
+        )
         assert used <= ids, (name, used - ids)
     assert {"CommentText", "CommentReference"} <= ids
 
@@ -158,7 +165,11 @@ def test_every_style_referenced_exists(rich):
 
 def test_cover_lists_parties_dates_and_versions(rich):
     document = read(render_docx(rich))
-    text = body_text(document) + "\n" + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    text = (
+        body_text(document)
+        + "\n"
+        + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    )
     for party in rich.parties:
         assert party.name in text
     assert "1 April 2026" in text and "1 April 2028" in text
@@ -172,7 +183,10 @@ def test_header_and_footer(mini):
     assert mini.short_name in header and mini.title in header
     footer = "".join(p.text for p in section.footer.paragraphs)
     assert f"Version {mini.version}" in footer and "Page" in footer
-    fields = [t.strip() for t in part(data, "word/footer1.xml").xpath("//w:instrText/text()", namespaces=NS)]
+    fields = [
+        t.strip()
+        for t in part(data, "word/footer1.xml").xpath("//w:instrText/text()", namespaces=NS)
+    ]
     assert fields == ["PAGE", "NUMPAGES"]
 
 
@@ -210,7 +224,10 @@ def test_union_table_has_a_row_per_union(rich):
     document = read(render_docx(rich))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Trade union")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert rows == [["UNISON", "UNISON", "\u2014"], ["Royal College of Nursing", "RCN", "nursing staff"]]
+    assert rows == [
+        ["UNISON", "UNISON", "\u2014"],
+        ["Royal College of Nursing", "RCN", "nursing staff"],
+    ]
 
 
 def test_signature_block_groups_signatories_by_side(rich):
@@ -229,7 +246,9 @@ def test_unnamed_side_gets_blank_rows_to_sign(mini):
     document = read(render_docx(mini))
     tables = [t for t in document.tables if t.rows[0].cells[1].text == "Signature"]
     first_cells = [r.cells[0].text for t in tables for r in t.rows[1:]]
-    assert first_cells == [f"\nFor {p.name}" for p in mini.parties] + [f"\nFor {u.name}" for u in mini.unions]
+    assert first_cells == [f"\nFor {p.name}" for p in mini.parties] + [
+        f"\nFor {u.name}" for u in mini.unions
+    ]
 
 
 # -- escaping --------------------------------------------------------------------
@@ -257,7 +276,7 @@ def test_one_comment_per_clause_with_a_note(mini):
     comments = list(read(data).comments)
     clauses = noted(mini)
     assert clauses and len(comments) == len(clauses)
-    for comment, clause in zip(comments, clauses):
+    for comment, clause in zip(comments, clauses, strict=True):
         assert comment.author == "Drafting note"
         assert comment.initials == "DN"
         assert comment.timestamp == WHEN
@@ -273,8 +292,12 @@ def test_comments_span_clause_heading_and_text(mini):
         return "".join(p.xpath(".//w:t/text()", namespaces=NS))
 
     for index, clause in enumerate(noted(mini)):
-        start = next(p for p in paragraphs if p.xpath(f"w:commentRangeStart[@w:id='{index}']", namespaces=NS))
-        end = next(p for p in paragraphs if p.xpath(f"w:commentRangeEnd[@w:id='{index}']", namespaces=NS))
+        start = next(
+            p for p in paragraphs if p.xpath(f"w:commentRangeStart[@w:id='{index}']", namespaces=NS)
+        )
+        end = next(
+            p for p in paragraphs if p.xpath(f"w:commentRangeEnd[@w:id='{index}']", namespaces=NS)
+        )
         assert text(start) == f"{clause.number} {clause.title}"
         last_block = clause.blocks[-1]
         assert text(end).endswith(block_text(last_block).split(") ")[-1])
@@ -284,7 +307,10 @@ def test_comment_adds_citations_departures_and_variant(rich):
     comments = {c.text.split("\n")[0]: c.text for c in read(render_docx(rich)).comments}
     parties = comments["Names who is bound."]
     assert "\nCites: TULRCA 1992 s.178(2)" in parties
-    assert "departs" in parties.lower() and 'Reason given: Legal asked for "binds" & <shorter> wording.' in parties
+    assert (
+        "departs" in parties.lower()
+        and 'Reason given: Legal asked for "binds" & <shorter> wording.' in parties
+    )
     chair = comments["Who chairs shapes the agenda."]
     assert "Variant chosen: \u201cManagement chairs\u201d" in chair
     # the added clause has no note, so no comment of its own
@@ -309,7 +335,7 @@ def test_appendix_lists_notes_after_the_schedules(rich):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[-2:] == ["Schedule 1: Recognised trade unions", "Drafting notes"]
     text = body_text(document)
-    appendix = text[text.rindex("Drafting notes"):]
+    appendix = text[text.rindex("Drafting notes") :]
     for clause in noted(rich):
         assert f"{clause.number} {clause.title}" in appendix
         assert note_text(clause) in appendix
@@ -326,7 +352,9 @@ def test_pandoc_sees_the_comments(mini):
     data = render_docx(mini)
     result = subprocess.run(
         ["pandoc", "-f", "docx", "--track-changes=all", "-t", "markdown"],
-        input=data, capture_output=True, check=True,
+        input=data,
+        capture_output=True,
+        check=True,
     )
     markdown = result.stdout.decode()
     starts = re.findall(r'\{\.comment-start id="(\d+)" author="Drafting note"', markdown)
@@ -346,7 +374,12 @@ def test_template_script_rebuilds_the_template(tmp_path):
     spec.loader.exec_module(module)
     built = module.main(tmp_path / "agreement.docx")
     text = body_text(docx.Document(str(built)))
-    for marker in ("{{ contents }}", "{{ clauses }}", "{{ drafting_notes }}", "{%tr for u in unions %}"):
+    for marker in (
+        "{{ contents }}",
+        "{{ clauses }}",
+        "{{ drafting_notes }}",
+        "{%tr for u in unions %}",
+    ):
         assert marker in text or marker in "".join(
             c.text for t in docx.Document(str(built)).tables for r in t.rows for c in r.cells
         )

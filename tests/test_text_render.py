@@ -4,12 +4,13 @@ Markdown through python-markdown (footnotes, tables), HTML through a parser."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from agreement_kit._spec_models import Spec
 from agreement_kit._yaml import SourceMap
 from agreement_kit.render._html import render_html
 from agreement_kit.render._markdown import note_blocks, render_markdown
-from conftest import REPO
 
 MODES = ("comments", "appendix", "none")
 HOSTILE = "*bold* | [x](y) <b>& `code` _u_ #1 \\ &amp; <http://e.org>"
@@ -32,7 +32,7 @@ class Tree(HTMLParser):
     """A minimal DOM: each element with its tag, attributes, text and parent;
     records any closing tag that does not match the open element."""
 
-    VOID = {"meta", "br", "hr", "img", "link", "input", "col", "wbr"}
+    VOID = frozenset({"meta", "br", "hr", "img", "link", "input", "col", "wbr"})
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
@@ -49,7 +49,9 @@ class Tree(HTMLParser):
             self.node = node
 
     def handle_startendtag(self, tag, attrs):
-        self.node["children"].append({"tag": tag, "attrs": dict(attrs), "children": [], "parent": self.node})
+        self.node["children"].append(
+            {"tag": tag, "attrs": dict(attrs), "children": [], "parent": self.node}
+        )
 
     def handle_endtag(self, tag):
         if tag in self.VOID:
@@ -95,7 +97,9 @@ def squash(value: str) -> str:
 
 
 def md_html(agreement: Agreement, notes: str = "comments") -> str:
-    return markdown.markdown(render_markdown(agreement, notes=notes), extensions=["footnotes", "tables"])
+    return markdown.markdown(
+        render_markdown(agreement, notes=notes), extensions=["footnotes", "tables"]
+    )
 
 
 def note_text(clause: Clause) -> str:
@@ -120,33 +124,45 @@ def note_paragraphs(clause: Clause) -> list[str]:
 # -- agreements -----------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def sample() -> tuple[Agreement, ...]:
     return tuple(assemble(load_spec(REPO / "samples" / "test-mini.yaml"), load_library()))
 
 
-@pytest.fixture(params=range(1), ids=["test-mini"])
+@pytest.fixture
 def agreement() -> Agreement:
-    agreements = sample()
-    assert agreements
-    return agreements[0]
+    """The first agreement samples/test-mini.yaml asks for."""
+    return sample()[0]
 
 
 def spec_data(**organisation) -> dict:
     return {
         "agreements": ["partnership"],
         "organisation": {
-            "name": "Example NHS Trust", "short_name": "Example", "type": "acute_trust",
-            "nation": "england", "headcount": 1200, **organisation,
+            "name": "Example NHS Trust",
+            "short_name": "Example",
+            "type": "acute_trust",
+            "nation": "england",
+            "headcount": 1200,
+            **organisation,
         },
         "unions": [
             {"name": "UNISON", "short_name": "UNISON"},
-            {"name": "Royal College of Nursing", "short_name": "RCN", "represents": "nursing staff"},
+            {
+                "name": "Royal College of Nursing",
+                "short_name": "RCN",
+                "represents": "nursing staff",
+            },
         ],
         "dates": {"effective": "2026-04-01", "review": "2028-04-01"},
         "signatories": [
             {"name": "A Person", "role": "Chief Executive", "side": "management"},
-            {"name": "B Person", "role": "Staff Side Chair", "side": "staff", "organisation": "UNISON"},
+            {
+                "name": "B Person",
+                "role": "Staff Side Chair",
+                "side": "staff",
+                "organisation": "UNISON",
+            },
         ],
     }
 
@@ -175,11 +191,9 @@ def test_markdown_has_every_section_and_clause_heading(agreement, notes):
 def test_html_has_every_section_and_clause_heading(agreement, notes):
     tree = Tree(render_html(agreement, notes=notes))
     assert not tree.mismatched
-    h3 = {text(h) for h in tree.find("h3")}
     for clause in agreement.clauses():
         article = next(tree.find("article", id=f"clause-{clause.number.replace('.', '-')}"))
         assert text(next(tree.find("h3", article))).startswith(f"{clause.number} {clause.title}")
-        assert f"{clause.number} {clause.title}" in " ".join(h3)
     contents = text(next(tree.find("nav")))
     for section in agreement.sections:
         assert f"{section.number}. {section.title}" in contents
@@ -198,7 +212,9 @@ def test_cover_facts_in_both_formats(agreement):
 
 def test_paragraph_numbers_and_letters(agreement):
     paragraphs = [text(p) for p in Tree(md_html(agreement, "none")).find("p")]
-    numbered = [b for c in agreement.clauses() for b in c.blocks if isinstance(b, Paragraph) and b.number]
+    numbered = [
+        b for c in agreement.clauses() for b in c.blocks if isinstance(b, Paragraph) and b.number
+    ]
     assert numbered, "the sample should have a clause of several paragraphs"
     for block in numbered:
         assert f"{block.number} {squash(plain(block.inlines))}" in paragraphs
@@ -218,7 +234,11 @@ def test_markdown_footnotes_one_per_note(agreement):
     tree = Tree(md_html(agreement, "comments"))
     clauses = annotated(agreement)
     assert clauses, "the sample's clauses carry notes"
-    footnotes = {li["attrs"]["id"]: text(li) for li in tree.find("li") if li["attrs"].get("id", "").startswith("fn:")}
+    footnotes = {
+        li["attrs"]["id"]: text(li)
+        for li in tree.find("li")
+        if li["attrs"].get("id", "").startswith("fn:")
+    }
     assert sorted(footnotes) == sorted(f"fn:note-{c.number.replace('.', '-')}" for c in clauses)
     refs = list(tree.find("sup"))
     assert len(refs) == len(clauses)
@@ -228,7 +248,11 @@ def test_markdown_footnotes_one_per_note(agreement):
         for paragraph in note_paragraphs(clause):
             assert paragraph in body, clause.id
         # The reference sits in the clause's own heading.
-        heading = next(h for h in tree.find("h3") if text(h, skip=("sup",)) == f"{clause.number} {clause.title}")
+        heading = next(
+            h
+            for h in tree.find("h3")
+            if text(h, skip=("sup",)) == f"{clause.number} {clause.title}"
+        )
         assert any(s["attrs"].get("id") == f"fnref:{key}" for s in tree.find("sup", heading))
     page = text(tree.root)
     for clause in clauses:
@@ -251,7 +275,7 @@ def test_appendix_lists_every_note_once(agreement):
         h2 = [text(h) for h in tree.find("h2")]
         assert h2[-1] == "Appendix: Drafting notes"
         visible = text(tree.root)
-        appendix = visible[visible.rindex("Appendix: Drafting notes"):]
+        appendix = visible[visible.rindex("Appendix: Drafting notes") :]
         for clause in clauses:
             assert f"{clause.number} {clause.title}" in appendix
             assert visible.count(note_paragraphs(clause)[0]) == 1, clause.id
@@ -313,7 +337,9 @@ def hostile_spec() -> dict:
         {"name": "1. Numbered Trust", "role": "- hosts the *team*"},
         {"name": "> Quoted Board", "role": None},
     ]
-    data["unions"].append({"name": "Unite | the *Union*", "short_name": "U|[x]", "represents": "a | b"})
+    data["unions"].append(
+        {"name": "Unite | the *Union*", "short_name": "U|[x]", "represents": "a | b"}
+    )
     data["signatories"].append({"name": "C <Person> & Co", "role": "[Role](x)", "side": "staff"})
     data["version"] = "2.0 <draft> *final*"
     return data
@@ -322,9 +348,14 @@ def hostile_spec() -> dict:
 def hostile_values(data: dict) -> list[str]:
     org = data["organisation"]
     return [
-        org["name"], *(e["name"] for e in org["employers"]), org["employers"][0]["role"],
-        data["unions"][-1]["name"], data["unions"][-1]["represents"], data["version"],
-        data["signatories"][-1]["name"], data["signatories"][-1]["role"],
+        org["name"],
+        *(e["name"] for e in org["employers"]),
+        org["employers"][0]["role"],
+        data["unions"][-1]["name"],
+        data["unions"][-1]["represents"],
+        data["version"],
+        data["signatories"][-1]["name"],
+        data["signatories"][-1]["role"],
     ]
 
 
@@ -338,7 +369,11 @@ def test_hostile_values_round_trip_through_markdown(mini_library, notes):
         assert squash(value) in visible, value
     # Nothing the values hold became markup.
     assert not list(tree.find("a", href="x")) and not list(tree.find("a", href="y"))
-    assert not list(tree.find("b")) and not list(tree.find("code")) and not list(tree.find("blockquote"))
+    assert (
+        not list(tree.find("b"))
+        and not list(tree.find("code"))
+        and not list(tree.find("blockquote"))
+    )
     assert not list(tree.find("em"))
     rows = [list(tree.find("td", node=tr)) for tr in tree.find("tr")]
     assert all(len(r) == 3 for r in rows if r)
@@ -362,7 +397,10 @@ def test_hostile_values_round_trip_through_html(mini_library):
 
 
 def _organisation_names():
-    alphabet = st.sampled_from(list("aZ1 .-+*_`[]()#|<>&\\!{}:;=~^\"'") + ["&amp;", "&#65;", "<b>", "1. ", "- ", "[^1]", "---"])
+    alphabet = st.sampled_from(
+        list("aZ1 .-+*_`[]()#|<>&\\!{}:;=~^\"'")
+        + ["&amp;", "&#65;", "<b>", "1. ", "- ", "[^1]", "---"]
+    )
     return st.lists(alphabet, min_size=1, max_size=20).map("".join).filter(lambda s: s.strip())
 
 
@@ -375,7 +413,9 @@ def test_any_organisation_name_reads_back_in_markdown(mini_library, name):
     assert cover == squash(name)
     plain_run = build(mini_library, spec_data(name="Plain Name"))
     # The same document shape as a plain name: escaping added or removed no element.
-    assert Counter(n["tag"] for n in tree.find()) == Counter(n["tag"] for n in Tree(md_html(plain_run)).find())
+    assert Counter(n["tag"] for n in tree.find()) == Counter(
+        n["tag"] for n in Tree(md_html(plain_run)).find()
+    )
 
 
 # -- what notes say -----------------------------------------------------------------
@@ -384,22 +424,41 @@ def test_any_organisation_name_reads_back_in_markdown(mini_library, name):
 def test_notes_say_where_the_words_came_from(mini_library):
     data = spec_data()
     data["clauses"] = {
-        "parties.parties": {"text": "This agreement binds the parties named above.", "reason": "Shorter | plainer"},
+        "parties.parties": {
+            "text": "This agreement binds the parties named above.",
+            "reason": "Shorter | plainer",
+        },
         "meetings.chair": {"variant": "fixed"},
     }
-    data["add"] = [{
-        "id": "local.parking", "title": "Parking & <passes>", "after": "meetings.chair",
-        "text": "Representatives may park on site.", "note": "Asked for by the *staff* side.",
-    }]
+    data["add"] = [
+        {
+            "id": "local.parking",
+            "title": "Parking & <passes>",
+            "after": "meetings.chair",
+            "text": "Representatives may park on site.",
+            "note": "Asked for by the *staff* side.",
+        }
+    ]
     agreement = build(mini_library, data)
-    parties, chair, added = (agreement.clause(i) for i in ("parties.parties", "meetings.chair", "local.parking"))
-    assert "Departs from the model:" in note_text(parties) and "Reason given: Shorter | plainer." in note_text(parties)
+    parties, chair, added = (
+        agreement.clause(i) for i in ("parties.parties", "meetings.chair", "local.parking")
+    )
+    assert "Departs from the model:" in note_text(
+        parties
+    ) and "Reason given: Shorter | plainer." in note_text(parties)
     assert note_paragraphs(parties)[-1] == "Cites: TULRCA 1992 s.178(2)"
     assert "Variant chosen: Management chairs" in note_text(chair)
-    assert "not in the model library" in note_text(added) and "No reason was recorded." in note_text(added)
+    assert "not in the model library" in note_text(
+        added
+    ) and "No reason was recorded." in note_text(added)
     assert "Departs" not in note_text(agreement.clause("meetings.frequency"))
 
-    for page in (md_html(agreement), md_html(agreement, "appendix"), render_html(agreement), render_html(agreement, notes="appendix")):
+    for page in (
+        md_html(agreement),
+        md_html(agreement, "appendix"),
+        render_html(agreement),
+        render_html(agreement, notes="appendix"),
+    ):
         visible = text(Tree(page).root)
         for clause in (parties, chair, added):
             for paragraph in note_paragraphs(clause):

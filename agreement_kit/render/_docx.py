@@ -15,21 +15,36 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
 from docx.text.run import Run
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
+from lxml.etree import SubElement
 
-from .._model import Agreement, Block, Clause, Inline, ItemList, Paragraph, Ref, TermUse, Text, letter
+from .._model import (
+    Agreement,
+    Block,
+    Clause,
+    Inline,
+    ItemList,
+    Paragraph,
+    Ref,
+    TermUse,
+    Text,
+    letter,
+)
 from .._resources import templates_dir
 
 __all__ = ["render_docx"]
@@ -50,13 +65,36 @@ _CONTENTS, _CLAUSES, _NOTES = (_MARK.format(n) for n in ("contents", "clauses", 
 _H1, _H2, _H3 = "Heading1", "Heading2", "Heading3"
 _TEXT, _NUMBERED, _ITEM, _NOTE = "ClauseText", "ClauseNumber", "ClauseItem", "NoteText"
 _TOC = {1: "TOC1", 2: "TOC2"}
+_W_P, _W_R, _W_T, _W_VAL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:val")
+_W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"(\t|\n)")
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _COPY_KIND = {
     "comments": "Annotated draft: drafting notes appear as Word comments",
     "appendix": "Annotated draft: drafting notes appear in the appendix",
     "none": "Signing copy",
+}
+_APPENDIX_INTRO = (
+    "These notes explain the thinking behind each clause. They are not part of the agreement."
+)
+_DEPARTURES = {
+    "custom": "the parties replaced the model wording of this clause with their own.",
+    "added": "this clause is the parties' own and is not in the model library.",
 }
 _SIDE_LABEL = {"management": "For the employer", "staff": "For the trade unions"}
 
@@ -79,20 +117,21 @@ def render_docx(
     """
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
-    when = _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.timezone.utc))
+    when = _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
 
     tpl = DocxTemplate(io.BytesIO(_template_bytes()))
     tpl.render(_context(agreement, notes), _jinja_env(), autoescape=True)
     doc: DocumentObject = tpl.docx
 
-    headings = _Builder(doc, _marker(doc, _CLAUSES)).clauses(agreement)
-    notes_anchor = _marker(doc, _NOTES)
+    markers = _markers(doc)
+    placed = _Builder(markers[_CLAUSES]).clauses(agreement)
+    _remove(markers[_CLAUSES])
     if notes == "appendix":
-        _Builder(doc, notes_anchor).appendix(agreement)
-    _remove(notes_anchor)
+        _Builder(markers[_NOTES]).appendix(agreement)
+    _remove(markers[_NOTES])
     if notes == "comments":
-        _add_comments(doc, headings, when)
-    _contents(doc, _marker(doc, _CONTENTS))
+        _add_comments(doc, placed, when)
+    _contents(doc, markers[_CONTENTS])
     _properties(doc, agreement, when)
 
     out = io.BytesIO()
@@ -177,86 +216,102 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
     if len(agreement.parties) > 1:
         label["management"] = "For the employers"
     return [
-        {"label": label.get(side, f"For the {side} side"), "rows": named.get(side) or blank.get(side, [])}
+        {
+            "label": label.get(side, f"For the {side} side"),
+            "rows": named.get(side) or blank.get(side, []),
+        }
         for side in sides
     ]
 
 
 # -- body built in code ------------------------------------------------------
+# Paragraphs and runs are made with lxml directly: python-docx's add_run and
+# style setters search the element for insertion points on every call, which
+# dominated the render time of a full agreement.
 
 
-def _marker(doc: DocumentObject, mark: str) -> DocxParagraph:
-    for p in doc.element.body.iterchildren(qn("w:p")):
-        para = DocxParagraph(p, doc._body)
-        if para.text == mark:
-            return para
-    raise LookupError(f"the Word template has no {mark.strip(chr(0x2063))} paragraph")
+def _markers(doc: DocumentObject) -> dict[str, CT_P]:
+    """The template's marker paragraphs, found in one pass."""
+    wanted = {_CONTENTS, _CLAUSES, _NOTES}
+    found = {}
+    for p in doc.element.body.iterchildren(_W_P):
+        text = _text(p)
+        if text in wanted:
+            found[text] = p
+    missing = sorted(m.strip("\u2063").split(":")[1] for m in wanted - found.keys())
+    if missing:
+        raise LookupError(f"the Word template has no {{{{ {missing[0]} }}}} paragraph")
+    return found
 
 
-def _remove(paragraph: DocxParagraph) -> None:
-    paragraph._p.getparent().remove(paragraph._p)
+def _text(p: CT_P) -> str:
+    return "".join(t.text or "" for t in p.iter(_W_T))
+
+
+def _remove(p: CT_P) -> None:
+    p.getparent().remove(p)
 
 
 @dataclass
 class _Anchored:
-    """A clause as placed in the document: where its comment will go."""
+    """A clause as placed in the document: the runs its comment will span."""
 
     clause: Clause
-    first: Run
-    last: Run
+    first: CT_R
+    last: CT_R
 
 
 class _Builder:
-    """Writes paragraphs in front of a marker paragraph, then removes it."""
+    """Writes paragraphs in front of a marker paragraph."""
 
-    def __init__(self, doc: DocumentObject, anchor: DocxParagraph) -> None:
-        self.doc, self.anchor = doc, anchor
+    def __init__(self, anchor: CT_P) -> None:
+        self.anchor = anchor
 
-    def para(self, style_id: str, spans: Iterable[Span] = ()) -> DocxParagraph:
-        p = OxmlElement("w:p")
-        self.anchor._p.addprevious(p)
-        para = DocxParagraph(p, self.anchor._parent)
-        p.style = style_id
+    def para(self, style_id: str, spans: Iterable[Span] = (), *, page_break: bool = False) -> CT_P:
+        p = _paragraph(style_id, page_break=page_break)
+        self.anchor.addprevious(p)
         for text, bold, italic in spans:
-            _run(para, text, bold, italic)
-        return para
+            _run(p, text, bold, italic)
+        return p
 
     def clauses(self, agreement: Agreement) -> list[_Anchored]:
         placed = []
         for index, section in enumerate(agreement.sections):
-            heading = self.para(_H1, [(f"{section.number}. {section.title}", False, False)])
-            if index == 0:
-                heading.paragraph_format.page_break_before = True
+            self.para(
+                _H1, [(f"{section.number}. {section.title}", False, False)], page_break=index == 0
+            )
             for clause in section.clauses:
                 title = self.para(_H2, [(f"{clause.number} {clause.title}", False, False)])
-                last = title.runs[-1]
-                for para in self.blocks(clause.blocks, numbered=True):
-                    if para.runs:
-                        last = para.runs[-1]
-                placed.append(_Anchored(clause, title.runs[0], last))
-        _remove(self.anchor)
+                first = last = title[-1]
+                for p in self.blocks(clause.blocks):
+                    runs = p.findall(_W_R)
+                    if runs:
+                        last = runs[-1]
+                placed.append(_Anchored(clause, first, last))
         return placed
 
-    def blocks(self, blocks: tuple[Block, ...], *, numbered: bool) -> list[DocxParagraph]:
+    def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
         out = []
         for block in blocks:
             if isinstance(block, Paragraph):
-                if numbered and block.number:
-                    out.append(self.para(_NUMBERED, [(f"{block.number}\t", False, False), *_spans(block.inlines)]))
+                if block.number:
+                    out.append(
+                        self.para(
+                            _NUMBERED, [(f"{block.number}\t", False, False), *_spans(block.inlines)]
+                        )
+                    )
                 else:
-                    out.append(self.para(_TEXT if numbered else _NOTE, _spans(block.inlines)))
+                    out.append(self.para(_TEXT, _spans(block.inlines)))
             else:
                 for i, item in enumerate(block.items):
-                    out.append(self.para(_ITEM, [(f"({letter(i)})\t", False, False), *_spans(item)]))
+                    out.append(
+                        self.para(_ITEM, [(f"({letter(i)})\t", False, False), *_spans(item)])
+                    )
         return out
 
     def appendix(self, agreement: Agreement) -> None:
-        heading = self.para(_H1, [("Drafting notes", False, False)])
-        heading.paragraph_format.page_break_before = True
-        self.para(_NOTE, [(
-            "These notes explain the thinking behind each clause. They are not part of the agreement.",
-            False, True,
-        )])
+        self.para(_H1, [("Drafting notes", False, False)], page_break=True)
+        self.para(_NOTE, [(_APPENDIX_INTRO, False, True)])
         for clause in agreement.clauses():
             lines = _note_lines(clause)
             if not lines:
@@ -266,13 +321,34 @@ class _Builder:
                 self.para(_NOTE, spans)
 
 
-def _run(para: DocxParagraph, text: str, bold: bool, italic: bool) -> Run:
-    run = para.add_run(text)
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
-    return run
+def _paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
+    p = OxmlElement("w:p")
+    ppr = SubElement(p, qn("w:pPr"))
+    SubElement(ppr, qn("w:pStyle")).set(_W_VAL, style_id)
+    if page_break:
+        SubElement(ppr, qn("w:pageBreakBefore"))
+    return p
+
+
+def _run(p: Any, text: str, bold: bool = False, italic: bool = False) -> CT_R:
+    """Append a run; tabs and line breaks become w:tab and w:br."""
+    r = SubElement(p, _W_R)
+    if bold or italic:
+        rpr = SubElement(r, _W_RPR)
+        if bold:
+            SubElement(rpr, _W_B)
+        if italic:
+            SubElement(rpr, _W_I)
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            SubElement(r, _W_TAB)
+        elif piece == "\n":
+            SubElement(r, _W_BR)
+        elif piece:
+            t = SubElement(r, _W_T)
+            t.set(_XML_SPACE, "preserve")
+            t.text = piece
+    return r
 
 
 def _spans(inlines: Iterable[Inline]) -> list[Span]:
@@ -300,30 +376,29 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
         if isinstance(block, Paragraph):
             lines.append(_spans(block.inlines))
         elif isinstance(block, ItemList):
-            lines.extend([(f"({letter(i)}) ", False, False), *_spans(item)] for i, item in enumerate(block.items))
+            lines.extend(
+                [(f"({letter(i)}) ", False, False), *_spans(item)]
+                for i, item in enumerate(block.items)
+            )
     if not lines:
         return []
     if clause.citations:
-        lines.append([("Cites: ", True, False), ("; ".join(c.short for c in clause.citations), False, False)])
+        lines.append(
+            [("Cites: ", True, False), ("; ".join(c.short for c in clause.citations), False, False)]
+        )
     prov = clause.provenance
-    if prov.source == "custom":
-        lines.append([("Departs from the model: ", True, False), (
-            "the parties replaced the model wording of this clause with their own. "
-            + (f"Reason given: {prov.reason}" if prov.reason else "No reason was recorded."),
-            False, False,
-        )])
-    elif prov.source == "added":
-        lines.append([("Departs from the model: ", True, False), (
-            "this clause is the parties' own and is not in the model library. "
-            + (f"Reason given: {prov.reason}" if prov.reason else "No reason was recorded."),
-            False, False,
-        )])
+    departure = _DEPARTURES.get(prov.source)
+    if departure:
+        reason = f"Reason given: {prov.reason}" if prov.reason else "No reason was recorded."
+        lines.append(
+            [("Departs from the model: ", True, False), (f"{departure} {reason}", False, False)]
+        )
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
-        lines.append([("Variant chosen: ", True, False), (
-            f"\u201c{prov.variant_label or prov.variant}\u201d; the library recommends "
-            f"the \u201c{prov.recommended_variant}\u201d variant.",
-            False, False,
-        )])
+        chosen = (
+            f"\u201c{prov.variant_label or prov.variant}\u201d; the library recommends"
+            f" the \u201c{prov.recommended_variant}\u201d variant."
+        )
+        lines.append([("Variant chosen: ", True, False), (chosen, False, False)])
     return lines
 
 
@@ -334,46 +409,47 @@ def _add_comments(doc: DocumentObject, placed: list[_Anchored], when: dt.datetim
         lines = _note_lines(item.clause)
         if not lines:
             continue
-        comment = doc.add_comment([item.first, item.last], text="", author=COMMENT_AUTHOR,
-                                  initials=COMMENT_INITIALS)
+        first, last = Run(item.first, doc._body), Run(item.last, doc._body)
+        comment = doc.add_comment(
+            [first, last], text="", author=COMMENT_AUTHOR, initials=COMMENT_INITIALS
+        )
         comment._comment_elm.set(qn("w:date"), stamp)
-        para = comment.paragraphs[0]
+        p = comment.paragraphs[0]._p
         for index, spans in enumerate(lines):
             if index:
-                para = comment.add_paragraph()
+                p = comment.add_paragraph()._p  # styled CommentText by python-docx
             for text, bold, italic in spans:
-                _run(para, text, bold, italic)
+                _run(p, text, bold, italic)
 
 
 # -- contents, properties, packaging -----------------------------------------
 
 
-def _contents(doc: DocumentObject, anchor: DocxParagraph) -> None:
+def _contents(doc: DocumentObject, anchor: CT_P) -> None:
     """A TOC field over Heading 1-2, pre-filled with the headings so readers
     that do not update fields still show a contents list."""
-    entries = []
     levels = {_H1: 1, _H2: 2}
-    for p in doc.element.body.iterchildren(qn("w:p")):
+    entries = []
+    for p in doc.element.body.iterchildren(_W_P):
         level = levels.get(p.style)
         if level:
-            entries.append((level, DocxParagraph(p, doc._body).text))
-    builder = _Builder(doc, anchor)
-    paras = [builder.para(_TOC[level], [(text, False, False)]) for level, text in entries]
-    if not paras:
-        paras = [builder.para(_TOC[1])]
-    first, last = paras[0]._p, paras[-1]._p
-    begin = [_fld_char("begin", dirty=True), _instr(' TOC \\o "1-2" \\h \\z \\u '), _fld_char("separate")]
-    ppr = first.pPr
-    for offset, el in enumerate(begin):
+            entries.append((level, _text(p)))
+    builder = _Builder(anchor)
+    paras = [builder.para(_TOC[level], [(text, False, False)]) for level, text in entries] or [
+        builder.para(_TOC[1])
+    ]
+    first, last = paras[0], paras[-1]
+    for offset, el in enumerate(
+        (
+            _fld_char("begin", dirty=True),
+            _instr(' TOC \\o "1-2" \\h \\z \\u '),
+            _fld_char("separate"),
+        )
+    ):
         run = OxmlElement("w:r")
         run.append(el)
-        if ppr is not None:
-            first.insert(list(first).index(ppr) + 1 + offset, run)
-        else:
-            first.insert(offset, run)
-    end = OxmlElement("w:r")
-    end.append(_fld_char("end"))
-    last.append(end)
+        first.insert(1 + offset, run)  # after w:pPr
+    SubElement(last, _W_R).append(_fld_char("end"))
     _remove(anchor)
 
 
@@ -406,15 +482,18 @@ def _properties(doc: DocumentObject, agreement: Agreement, when: dt.datetime) ->
 
 def _utc(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
-        return when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc)
+        return when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
 
 
 def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the package with fixed member dates so equal input gives equal bytes."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED

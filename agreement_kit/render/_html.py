@@ -36,7 +36,11 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
             if number is None:  # a clause of the other agreement: no target on this page
                 parts.append(escape(item.label))
             else:
-                parts.append(Markup('<a class="ref" href="#{}">{}</a>').format(anchor("clause", number), item.label))
+                parts.append(
+                    Markup('<a class="ref" href="#{}">{}</a>').format(
+                        anchor("clause", number), item.label
+                    )
+                )
             continue
         if isinstance(item, TermUse):
             html = Markup('<span class="term">{}</span>').format(item.term)

@@ -21,20 +21,29 @@ from .._model import (
     Block,
     Clause,
     Inline,
-    ItemList,
     Paragraph,
     Ref,
     SignatoryRow,
-    Text,
     TermUse,
+    Text,
     letter,
 )
 
 Notes = Literal["comments", "appendix", "none"]
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 SIDES = (("management", "For the management side"), ("staff", "For the staff side"))
 SIGN_LINE = "." * 40
@@ -63,11 +72,15 @@ def note_blocks(clause: Clause) -> tuple[Block, ...]:
             if prov.source == "added"
             else "the parties replaced the model wording of this clause with their own."
         )
-        reason = f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
+        reason = (
+            f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
+        )
         extra.append(_labelled("Departs from the model:", f"{said} {reason}"))
     if prov.variant is not None and prov.variant != prov.recommended_variant:
         label = prov.variant_label or prov.variant
-        extra.append(_labelled("Variant chosen:", f"{label} (not the variant the model library recommends)."))
+        extra.append(
+            _labelled("Variant chosen:", f"{label} (not the variant the model library recommends).")
+        )
     if clause.citations:
         extra.append(_labelled("Cites:", "; ".join(c.short for c in clause.citations)))
     return (*clause.note, *extra)
@@ -151,7 +164,7 @@ def inline_md(inlines: Iterable[Inline]) -> str:
             continue
         # Emphasis markers must hug the words, so spaces go outside them.
         lead = body[: len(body) - len(body.lstrip())]
-        trail = body[len(body.rstrip()):]
+        trail = body[len(body.rstrip()) :]
         out.append(f"{lead}{marker}{core}{marker[::-1]}{trail}")
     return "".join(out)
 
@@ -182,7 +195,8 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
 def _cover(a: Agreement) -> list[str]:
     out = [f"# {escape(a.title)}", line_md([Text(a.organisation, bold=True)])]
     parties = [
-        f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
+        f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "")
+        for p in a.parties
     ]
     out.append("This agreement is made between:\n\n" + "\n".join(parties))
     out.append("and the trade unions named in the Schedule of recognised trade unions.")
@@ -216,7 +230,11 @@ def _clause(clause: Clause, notes: Notes) -> list[str]:
 def _unions(a: Agreement) -> list[str]:
     rows = ["| Trade union | Short name | Recognised for |", "| --- | --- | --- |"]
     for u in a.unions:
-        cells = [escape(u.name), escape(u.short_name), escape(u.represents) if u.represents else "—"]
+        cells = [
+            escape(u.name),
+            escape(u.short_name),
+            escape(u.represents) if u.represents else "—",
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return ["## Schedule: Recognised trade unions", "\n".join(rows)]
 
@@ -252,7 +270,7 @@ def _appendix(a: Agreement) -> list[str]:
     for clause in a.clauses():
         paras = _blocks_md(note_blocks(clause))
         if paras:
-            out.append(f"**{clause.number} {escape(clause.title)}**")
+            out.append(line_md([Text(f"{clause.number} {clause.title}", bold=True)]))
             out.extend(paras)
     intro = "Commentary on the clauses of this agreement, in clause order."
     return ["## Appendix: Drafting notes", intro, *out] if out else []
@@ -272,6 +290,6 @@ def render_markdown(agreement: Agreement, *, notes: Notes = "comments") -> str:
     parts.extend(_signatures(agreement))
     if notes == "appendix":
         parts.extend(_appendix(agreement))
-    else:
+    elif notes == "comments":
         parts.extend(_footnotes(agreement))
     return "\n\n".join(parts) + "\n"
