@@ -6,9 +6,9 @@ The template is a docxtpl (Jinja) document. What it holds:
 
 - the page (A4, margins), UK English defaults and every style the renderer
   uses: Title, Subtitle, Heading 1-3, "Clause Text", "Clause Number",
-  "Clause Item", "Note Text", "toc 1"/"toc 2", "annotation text" and
-  "annotation reference" (Word comments), "Agreement Table",
-  "Signature Table";
+  "Clause Item", "Note Text", "Cover Text", "Cover Label", "Table Text",
+  "toc 1"/"toc 2", "annotation text" and "annotation reference" (Word
+  comments), and the table styles "Agreement Table" and "Signature Table";
 - the cover, the header and footer, the signature block and the schedule of
   recognised unions, written with docxtpl tags ({{ title }}, {%p for %},
   {%tr for %}; see the context built in agreement_kit/render/_docx.py);
@@ -514,6 +514,7 @@ def _signatures(doc: DocumentObject) -> None:
         _para_border(line, "bottom", size=8, color="231F20")
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
     _row_height(table.rows[2], Mm(18))
+    table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     _widths(table, (Mm(70), Mm(55), TEXT_W - Mm(125)))
     doc.add_paragraph("{%p endfor %}")
@@ -523,7 +524,9 @@ def _unions(doc: DocumentObject) -> None:
     heading = doc.add_paragraph("Schedule 1: Recognised trade unions", style="Heading 1")
     heading.paragraph_format.page_break_before = True
     doc.add_paragraph(
-        "The employer recognises the following trade unions under this agreement.", style="Normal"
+        "{% if parties|length > 1 %}The employers recognise{% else %}The employer recognises"
+        "{% endif %} the following trade unions under this agreement.",
+        style="Normal",
     )
     table = doc.add_table(rows=4, cols=3)
     table.style = doc.styles["Agreement Table"]
@@ -534,7 +537,7 @@ def _unions(doc: DocumentObject) -> None:
         cell.paragraphs[0].style = doc.styles["Table Text"]
         cell.paragraphs[0].add_run(text)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    _widths(table, (Mm(70), Mm(30), TEXT_W - Mm(100)))
+    _widths(table, (Mm(65), Mm(25), TEXT_W - Mm(90)))
     doc.add_paragraph()
 
 
@@ -558,9 +561,6 @@ def _widths(table: Table, widths: tuple[int, ...]) -> None:
         tbl_pr.append(tbl_w)
     tbl_w.set(qn("w:w"), str(sum(Length(w).twips for w in widths)))
     tbl_w.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     for col, width in zip(table.columns, widths, strict=True):
         col.width = width
         for cell in col.cells:

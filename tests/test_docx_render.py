@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._model import Agreement, Clause, block_text
+from agreement_kit._model import Agreement, Clause, ItemList, block_text, letter, plain
 from agreement_kit.render._docx import render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,9 +29,101 @@ NS = {"w": W[1:-1]}
 MINI_SAMPLE = REPO / "samples" / "test-mini.yaml"
 WHEN = dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 
-# A spec over conftest's tiny library that exercises what test-mini does not:
-# a chosen variant, custom wording with a reason, an added clause, signatories
-# on both sides, and every character XML must escape.
+# A library and spec of this file's own that exercise what test-mini may not:
+# a chosen variant, custom wording with a reason, an added clause without a
+# note, italic and bold text, signatories on both sides, and every character
+# XML must escape.
+RICH_LIBRARY = {
+    "agreements.yaml": """
+        library_version: "rich-test"
+        kinds:
+          partnership:
+            title: Partnership Agreement
+            short_title: Partnership Agreement
+            sections:
+              - id: parties
+                title: Parties
+                clauses: [parties.parties, parties.definitions]
+              - id: meetings
+                title: Meetings
+                clauses: [meetings.frequency, meetings.chair]
+        """,
+    "terms.yaml": """
+        terms:
+          Forum:
+            definition: the partnership forum of {{ org.name }}
+        """,
+    "references.yaml": """
+        as_at: 2026-11-01
+        instruments:
+          tulrca-1992-s178:
+            title: Trade Union and Labour Relations (Consolidation) Act 1992
+            section: s.178(2)
+            short: TULRCA 1992 s.178(2)
+            status: in_force
+            as_at: 2026-11-01
+            source: legislation.gov.uk
+          acas-code-3:
+            title: Acas Code of Practice 3
+            short: Acas Code 3
+            status: in_force
+            as_at: 2026-11-01
+            source: acas.org.uk
+        """,
+    "parties.yaml": """
+        topic: parties
+        title: Parties
+        clauses:
+          - id: parties.parties
+            title: Parties
+            version: 1
+            kinds: [partnership]
+            text: |
+              This agreement is between {{ org.name }} and the unions below.
+            generated: unions
+            note: Names who is bound.
+            references: [tulrca-1992-s178, acas-code-3]
+          - id: parties.definitions
+            title: Definitions
+            version: 1
+            kinds: [partnership]
+            text: "In this agreement:"
+            generated: definitions
+            note: Keeps the terms consistent.
+        """,
+    "meetings.yaml": """
+        topic: meetings
+        title: Meetings
+        clauses:
+          - id: meetings.frequency
+            title: Frequency
+            version: 1
+            kinds: [partnership]
+            text: |
+              The [[Forum]] meets *at least* **six** times a year.
+
+              Papers go out as [[meetings.chair]] says.
+            note: |
+              A forum that meets rarely is bypassed.
+
+              - Management side weighs the cost of meetings.
+              - Staff side weighs being consulted in time.
+          - id: meetings.chair
+            title: Chair
+            version: 1
+            kinds: [partnership]
+            variants:
+              alternating:
+                label: Chair alternates
+                text: The chair alternates between the sides each year.
+              fixed:
+                label: Management chairs
+                text: The chief executive chairs the [[Forum]].
+                note: Staff side often resists a fixed chair.
+            default_variant: alternating
+            note: Who chairs shapes the agenda.
+        """,
+}
 AWKWARD = 'Smith & Jones <Holdings> "Quoted" O\'Brien NHS Trust'
 RICH_SPEC = """
     agreements: [partnership]
@@ -77,9 +170,9 @@ def mini() -> Agreement:
 
 
 @pytest.fixture
-def rich(mini_library: Path, tmp_path: Path) -> Agreement:
-    spec = make_tree(tmp_path / "spec", {"spec.yaml": RICH_SPEC}) / "spec.yaml"
-    return assemble(load_spec(spec), load_library(mini_library))[0]
+def rich(tmp_path: Path) -> Agreement:
+    tree = make_tree(tmp_path, {"lib": RICH_LIBRARY, "spec.yaml": RICH_SPEC})
+    return assemble(load_spec(tree / "spec.yaml"), load_library(tree / "lib"))[0]
 
 
 def read(data: bytes) -> docx.document.Document:
@@ -101,7 +194,18 @@ def noted(agreement: Agreement) -> list[Clause]:
 
 
 def note_text(clause: Clause) -> str:
-    return "\n".join(block_text(b) for b in clause.note)
+    """The note as the renderer lays it out: a line per paragraph and per item."""
+    lines = []
+    for block in clause.note:
+        if isinstance(block, ItemList):
+            lines += [f"({letter(i)}) {plain(item)}" for i, item in enumerate(block.items)]
+        else:
+            lines.append(block_text(block))
+    return "\n".join(lines)
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.replace("\u00b6", " ")))
 
 
 def body_text(document) -> str:
@@ -135,7 +239,9 @@ def test_headings_and_literal_numbers(mini):
     numbered = [b for c in mini.clauses() for b in c.blocks if getattr(b, "number", None)]
     assert numbered, "test-mini should have a clause with numbered paragraphs"
     assert [t.split("\t")[0] for t in by_style["Clause Number"]] == [b.number for b in numbered]
-    assert any(t.startswith("(a)\t") for t in by_style["Clause Item"])
+    lists = [b for c in mini.clauses() for b in c.blocks if isinstance(b, ItemList)]
+    items = [f"({letter(i)})\t{plain(item)}" for b in lists for i, item in enumerate(b.items)]
+    assert items and by_style["Clause Item"] == items
     # numbers are text, not Word list numbering that could drift from cross-references
     assert not part(render_docx(mini), "word/document.xml").xpath("//w:numPr", namespaces=NS)
 
@@ -143,8 +249,31 @@ def test_headings_and_literal_numbers(mini):
 def test_bold_and_italic_runs_kept(rich):
     document = read(render_docx(rich))
     definitions = next(p for p in document.paragraphs if "\u201cForum\u201d" in p.text)
-    bold = [r.text for r in definitions.runs if r.bold]
-    assert "\u201cForum\u201d" in bold
+    assert "\u201cForum\u201d" in [r.text for r in definitions.runs if r.bold]
+    frequency = next(p for p in document.paragraphs if p.text.startswith("2.1.1\t"))
+    assert frequency.text == "2.1.1\tThe Forum meets at least six times a year."
+    assert [r.text for r in frequency.runs if r.italic] == ["at least"]
+    assert [r.text for r in frequency.runs if r.bold] == ["six"]
+    # a cross-reference prints as its resolved label
+    papers = next(p for p in document.paragraphs if p.text.startswith("2.1.2\t"))
+    assert papers.text == "2.1.2\tPapers go out as clause 2.2 says."
+
+
+def test_cross_reference_links_to_the_clause_heading(rich):
+    body = part(render_docx(rich), "word/document.xml")
+    link = body.xpath("//w:hyperlink[w:r/w:t='clause 2.2']", namespaces=NS)
+    assert len(link) == 1
+    anchor = link[0].get(f"{W}anchor")
+    target = body.xpath(f"//w:p[w:bookmarkStart/@w:name='{anchor}']", namespaces=NS)
+    assert ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in target] == ["2.2 Chair"]
+
+
+def test_note_lists_become_lettered_comment_lines(rich):
+    comment = next(c for c in read(render_docx(rich)).comments if c.text.startswith("A forum"))
+    assert comment.text.split("\n")[1:] == [
+        "(a) Management side weighs the cost of meetings.",
+        "(b) Staff side weighs being consulted in time.",
+    ]
 
 
 def test_every_style_referenced_exists(rich):
@@ -306,7 +435,7 @@ def test_comments_span_clause_heading_and_text(mini):
 def test_comment_adds_citations_departures_and_variant(rich):
     comments = {c.text.split("\n")[0]: c.text for c in read(render_docx(rich)).comments}
     parties = comments["Names who is bound."]
-    assert "\nCites: TULRCA 1992 s.178(2)" in parties
+    assert "\nCites: TULRCA 1992 s.178(2); Acas Code 3" in parties
     assert (
         "departs" in parties.lower()
         and 'Reason given: Legal asked for "binds" & <shorter> wording.' in parties
@@ -339,7 +468,7 @@ def test_appendix_lists_notes_after_the_schedules(rich):
     for clause in noted(rich):
         assert f"{clause.number} {clause.title}" in appendix
         assert note_text(clause) in appendix
-    assert "Cites: TULRCA 1992 s.178(2)" in appendix
+    assert "Cites: TULRCA 1992 s.178(2); Acas Code 3" in appendix
 
 
 def test_unknown_notes_mode_is_refused(mini):
@@ -349,19 +478,44 @@ def test_unknown_notes_mode_is_refused(mini):
 
 @pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed")
 def test_pandoc_sees_the_comments(mini):
-    data = render_docx(mini)
     result = subprocess.run(
-        ["pandoc", "-f", "docx", "--track-changes=all", "-t", "markdown"],
-        input=data,
+        ["pandoc", "-f", "docx", "--track-changes=all", "-t", "json"],
+        input=render_docx(mini),
         capture_output=True,
         check=True,
     )
-    markdown = result.stdout.decode()
-    starts = re.findall(r'\{\.comment-start id="(\d+)" author="Drafting note"', markdown)
-    assert len(starts) == len(noted(mini))
-    for clause in noted(mini):
-        first_words = " ".join(note_text(clause).split()[:3])
-        assert first_words in " ".join(markdown.split())
+    comments: list[tuple[dict, str]] = []
+
+    def text(node) -> str:
+        if isinstance(node, list):
+            return "".join(text(n) for n in node)
+        if isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Str":
+                return node["c"]
+            if kind in ("Space", "SoftBreak", "LineBreak"):
+                return " "
+            return text(node.get("c", []))
+        return ""
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Span" and "comment-start" in node["c"][0][1]:
+                comments.append((dict(node["c"][0][2]), text(node["c"][1])))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(result.stdout))
+    clauses = noted(mini)
+    assert len(comments) == len(clauses)
+    for (attrs, body), clause in zip(comments, clauses, strict=True):
+        assert attrs["author"] == "Drafting note"
+        # pandoc marks paragraph breaks with a pilcrow and may turn quotes into
+        # its own quote nodes: compare the words only
+        assert words(body).startswith(words(note_text(clause)))
 
 
 # -- the template script ------------------------------------------------------------

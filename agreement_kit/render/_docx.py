@@ -3,12 +3,12 @@
 templates/agreement.docx (built by templates/make_agreement_template.py) is
 rendered with docxtpl for the parts a maintainer lays out by hand: cover,
 header and footer, signature block, schedule of unions. Three marker
-paragraphs in it are then replaced with content built here with python-docx:
-the table of contents field, the numbered clauses and, when asked for, the
-appendix of drafting notes. Drafting notes become native Word comments.
+paragraphs in it are then replaced with content built here: the table of
+contents field, the numbered clauses and, when asked for, the appendix of
+drafting notes. Drafting notes become native Word comments (python-docx).
 
-All user text reaches the XML through docxtpl with autoescape or through
-python-docx's element API, never by string concatenation.
+All user text reaches the XML through docxtpl with autoescape or as the text
+of an lxml element, never by string concatenation.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
@@ -67,23 +67,14 @@ _TEXT, _NUMBERED, _ITEM, _NOTE = "ClauseText", "ClauseNumber", "ClauseItem", "No
 _TOC = {1: "TOC1", 2: "TOC2"}
 _W_P, _W_R, _W_T, _W_VAL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:val")
 _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
+_W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile(r"(\t|\n)")
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# fmt: off
+_MONTHS = ("January", "February", "March", "April", "May", "June",
+           "July", "August", "September", "October", "November", "December")
+# fmt: on
 _COPY_KIND = {
     "comments": "Annotated draft: drafting notes appear as Word comments",
     "appendix": "Annotated draft: drafting notes appear in the appendix",
@@ -98,8 +89,14 @@ _DEPARTURES = {
 }
 _SIDE_LABEL = {"management": "For the employer", "staff": "For the trade unions"}
 
-# A run of text with emphasis: the unit every note and clause line is built from.
-Span = tuple[str, bool, bool]
+
+class Span(NamedTuple):
+    """A run of text: the unit every clause and note line is built from."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None  # bookmark a cross-reference jumps to
 
 
 def render_docx(
@@ -153,7 +150,7 @@ class _CachingEnvironment(SandboxedEnvironment):
     XML of a given template part never changes, so keep the compiled form."""
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, Template] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
@@ -264,59 +261,60 @@ class _Anchored:
 class _Builder:
     """Writes paragraphs in front of a marker paragraph."""
 
-    def __init__(self, anchor: CT_P) -> None:
+    def __init__(self, anchor: CT_P, links: dict[str, str] | None = None) -> None:
         self.anchor = anchor
+        self.links = links or {}  # clause id -> bookmark of its heading
 
     def para(self, style_id: str, spans: Iterable[Span] = (), *, page_break: bool = False) -> CT_P:
         p = _paragraph(style_id, page_break=page_break)
         self.anchor.addprevious(p)
-        for text, bold, italic in spans:
-            _run(p, text, bold, italic)
+        for span in spans:
+            if span.link:
+                link = SubElement(p, _W_HYPERLINK)
+                link.set(_W_ANCHOR, span.link)
+                link.set(_W_HISTORY, "1")
+                _run(link, span.text, span.bold, span.italic)
+            else:
+                _run(p, span.text, span.bold, span.italic)
         return p
 
     def clauses(self, agreement: Agreement) -> list[_Anchored]:
+        self.links = {c.id: _bookmark_name(c) for c in agreement.clauses()}
         placed = []
         for index, section in enumerate(agreement.sections):
-            self.para(
-                _H1, [(f"{section.number}. {section.title}", False, False)], page_break=index == 0
-            )
+            self.para(_H1, [Span(f"{section.number}. {section.title}")], page_break=index == 0)
             for clause in section.clauses:
-                title = self.para(_H2, [(f"{clause.number} {clause.title}", False, False)])
-                first = last = title[-1]
+                title = self.para(_H2, [Span(f"{clause.number} {clause.title}")])
+                first = last = title.findall(_W_R)[0]
+                _bookmark(first, self.links[clause.id], len(placed) + 1)
                 for p in self.blocks(clause.blocks):
-                    runs = p.findall(_W_R)
+                    runs = p.findall(_W_R)  # a run inside a link cannot end the comment
                     if runs:
                         last = runs[-1]
                 placed.append(_Anchored(clause, first, last))
         return placed
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
+        """Clause text: numbered paragraphs (4.3.1) and lettered items (a) carry
+        their number as text before a tab, against a hanging indent."""
         out = []
         for block in blocks:
             if isinstance(block, Paragraph):
-                if block.number:
-                    out.append(
-                        self.para(
-                            _NUMBERED, [(f"{block.number}\t", False, False), *_spans(block.inlines)]
-                        )
-                    )
-                else:
-                    out.append(self.para(_TEXT, _spans(block.inlines)))
+                style, lead = (_NUMBERED, f"{block.number}\t") if block.number else (_TEXT, "")
+                out.append(self.para(style, _spans(block.inlines, lead, self.links)))
             else:
                 for i, item in enumerate(block.items):
-                    out.append(
-                        self.para(_ITEM, [(f"({letter(i)})\t", False, False), *_spans(item)])
-                    )
+                    out.append(self.para(_ITEM, _spans(item, f"({letter(i)})\t", self.links)))
         return out
 
     def appendix(self, agreement: Agreement) -> None:
-        self.para(_H1, [("Drafting notes", False, False)], page_break=True)
-        self.para(_NOTE, [(_APPENDIX_INTRO, False, True)])
+        self.para(_H1, [Span("Drafting notes")], page_break=True)
+        self.para(_NOTE, [Span(_APPENDIX_INTRO, italic=True)])
         for clause in agreement.clauses():
             lines = _note_lines(clause)
             if not lines:
                 continue
-            self.para(_H3, [(f"{clause.number} {clause.title}", False, False)])
+            self.para(_H3, [Span(f"{clause.number} {clause.title}")])
             for spans in lines:
                 self.para(_NOTE, spans)
 
@@ -351,16 +349,36 @@ def _run(p: Any, text: str, bold: bool = False, italic: bool = False) -> CT_R:
     return r
 
 
-def _spans(inlines: Iterable[Inline]) -> list[Span]:
-    out: list[Span] = []
+def _bookmark_name(clause: Clause) -> str:
+    return "clause_" + clause.number.replace(".", "_")
+
+
+def _bookmark(run: CT_R, name: str, bookmark_id: int) -> None:
+    """Mark a heading run as the target of cross-references to its clause."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    run.addprevious(start)
+    run.addnext(end)
+
+
+def _spans(
+    inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | None = None
+) -> list[Span]:
+    """Inline content as runs: a term prints as itself, a cross-reference as
+    its label, linked to the clause's heading when that clause is in this
+    agreement (not when it is in the other agreement of the set)."""
+    out = [Span(lead)]
     for item in inlines:
         if isinstance(item, Text):
-            out.append((item.text, item.bold, item.italic))
+            out.append(Span(item.text, item.bold, item.italic))
         elif isinstance(item, TermUse):
-            out.append((item.term, item.bold, item.italic))
+            out.append(Span(item.term, item.bold, item.italic))
         elif isinstance(item, Ref):
-            out.append((item.label, False, False))
-    return [s for s in out if s[0]]
+            out.append(Span(item.label, link=(links or {}).get(item.clause_id)))
+    return [s for s in out if s.text]
 
 
 # -- drafting notes ------------------------------------------------------------
@@ -376,29 +394,24 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
         if isinstance(block, Paragraph):
             lines.append(_spans(block.inlines))
         elif isinstance(block, ItemList):
-            lines.extend(
-                [(f"({letter(i)}) ", False, False), *_spans(item)]
-                for i, item in enumerate(block.items)
-            )
+            lines.extend(_spans(item, f"({letter(i)}) ") for i, item in enumerate(block.items))
     if not lines:
         return []
     if clause.citations:
         lines.append(
-            [("Cites: ", True, False), ("; ".join(c.short for c in clause.citations), False, False)]
+            [Span("Cites: ", bold=True), Span("; ".join(c.short for c in clause.citations))]
         )
     prov = clause.provenance
     departure = _DEPARTURES.get(prov.source)
     if departure:
         reason = f"Reason given: {prov.reason}" if prov.reason else "No reason was recorded."
-        lines.append(
-            [("Departs from the model: ", True, False), (f"{departure} {reason}", False, False)]
-        )
+        lines.append([Span("Departs from the model: ", bold=True), Span(f"{departure} {reason}")])
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
         chosen = (
             f"\u201c{prov.variant_label or prov.variant}\u201d; the library recommends"
             f" the \u201c{prov.recommended_variant}\u201d variant."
         )
-        lines.append([("Variant chosen: ", True, False), (chosen, False, False)])
+        lines.append([Span("Variant chosen: ", bold=True), Span(chosen)])
     return lines
 
 
@@ -418,8 +431,8 @@ def _add_comments(doc: DocumentObject, placed: list[_Anchored], when: dt.datetim
         for index, spans in enumerate(lines):
             if index:
                 p = comment.add_paragraph()._p  # styled CommentText by python-docx
-            for text, bold, italic in spans:
-                _run(p, text, bold, italic)
+            for span in spans:
+                _run(p, span.text, span.bold, span.italic)
 
 
 # -- contents, properties, packaging -----------------------------------------
@@ -435,20 +448,16 @@ def _contents(doc: DocumentObject, anchor: CT_P) -> None:
         if level:
             entries.append((level, _text(p)))
     builder = _Builder(anchor)
-    paras = [builder.para(_TOC[level], [(text, False, False)]) for level, text in entries] or [
+    paras = [builder.para(_TOC[level], [Span(text)]) for level, text in entries] or [
         builder.para(_TOC[1])
     ]
     first, last = paras[0], paras[-1]
-    for offset, el in enumerate(
-        (
-            _fld_char("begin", dirty=True),
-            _instr(' TOC \\o "1-2" \\h \\z \\u '),
-            _fld_char("separate"),
-        )
-    ):
+    code = _instr(' TOC \\o "1-2" \\h \\z \\u ')
+    begin = (_fld_char("begin", dirty=True), code, _fld_char("separate"))
+    for offset, el in enumerate(begin, start=1):
         run = OxmlElement("w:r")
         run.append(el)
-        first.insert(1 + offset, run)  # after w:pPr
+        first.insert(offset, run)  # after w:pPr
     SubElement(last, _W_R).append(_fld_char("end"))
     _remove(anchor)
 

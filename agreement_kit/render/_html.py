@@ -14,7 +14,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
-from .._model import Agreement, Clause, Inline, Paragraph, Ref, TermUse, letter
+from .._model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
 from .._resources import templates_dir
 from ._markdown import Notes, long_date, note_blocks, signatory_groups
 
@@ -33,7 +33,9 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
     for item in inlines:
         if isinstance(item, Ref):
             number = numbers.get(item.clause_id)
-            if number is None:  # a clause of the other agreement: no target on this page
+            # A clause of the other agreement ("clause 2.1 of the Recognition
+            # Agreement") has no target on this page.
+            if number is None or not item.label.endswith(number):
                 parts.append(escape(item.label))
             else:
                 parts.append(
@@ -83,14 +85,14 @@ def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
     if notes not in ("comments", "appendix", "none"):
         raise ValueError(f"notes must be 'comments', 'appendix' or 'none', not {notes!r}")
     numbers = {c.id: c.number for c in agreement.clauses()}
-    clause_notes: dict[str, tuple] = {}
+    clause_notes: dict[str, tuple[Block, ...]] = {}
     if notes != "none":
         clause_notes = {c.id: nb for c in agreement.clauses() if (nb := note_blocks(c))}
 
     def inlines(value: Iterable[Inline]) -> Markup:
         return _inline_html(value, numbers)
 
-    def note_of(clause: Clause) -> tuple:
+    def note_of(clause: Clause) -> tuple[Block, ...]:
         return clause_notes.get(clause.id, ())
 
     template = _environment().get_template(TEMPLATE)
