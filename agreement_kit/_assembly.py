@@ -202,10 +202,16 @@ class _Assembler:
             return m.Clause(clause.id, number, clause.title, (), (), (), m.Provenance("model", clause.version))
         ctx = {**context, **params}
         variant_name = clause.variant_for(self.nation, choice.variant if choice else None)
+        recommended = clause.nation_variants.get(self.nation, clause.recommended)
+        recommended_label = clause.variants[recommended].label if recommended else None
         variant = clause.variants[variant_name] if variant_name else None
         model_field = f"variants.{variant_name}.text" if variant else "text"
         model_text = variant.text if variant else clause.text
 
+        common = dict(clause_version=clause.version, variant=variant_name,
+                      variant_label=variant.label if variant else None,
+                      recommended_variant=recommended, recommended_variant_label=recommended_label,
+                      params=param_values)
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
             # The model wording is kept for redlines only: if it no longer fits
@@ -213,15 +219,11 @@ class _Assembler:
             before = len(self.problems)
             model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
             del self.problems[before:]
-            provenance = m.Provenance("custom", clause.version, variant_name,
-                                      variant.label if variant else None, clause.nation_variants.get(self.nation, clause.recommended),
-                                      model_text=model_text, model_blocks=model_blocks,
-                                      reason=choice.reason, params=param_values)
+            provenance = m.Provenance("custom", model_text=model_text, model_blocks=model_blocks,
+                                      reason=choice.reason, **common)
         else:
             blocks = self._template(located, model_field, model_text, ctx)
-            provenance = m.Provenance("variant" if variant else "model", clause.version, variant_name,
-                                      variant.label if variant else None, clause.nation_variants.get(self.nation, clause.recommended),
-                                      params=param_values)
+            provenance = m.Provenance("variant" if variant else "model", **common)
         if clause.generated == "unions":
             unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
             blocks += unions

@@ -82,6 +82,7 @@ class Provenance:
     variant: str | None = None
     variant_label: str | None = None
     recommended_variant: str | None = None
+    recommended_variant_label: str | None = None
     model_text: str | None = None  # the library template that custom text replaced
     model_blocks: tuple["Block", ...] = ()  # that wording rendered with the same values
     reason: str | None = None
