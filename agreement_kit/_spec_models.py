@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from ._library_models import ClauseId, KindName, Nation, ParamName, Strict
 
@@ -115,6 +115,15 @@ class Signatory(Strict):
 class Dates(Strict):
     effective: dt.date
     review: dt.date | None = None
+
+    @field_validator("effective", "review")
+    @classmethod
+    def _plausible(cls, value: dt.date | None) -> dt.date | None:
+        # The NHS began in 1948; a date past 2100 is a typing slip (and Word
+        # documents cannot carry file dates beyond 2107).
+        if value is not None and not dt.date(1948, 7, 5) <= value <= dt.date(2100, 12, 31):
+            raise ValueError(f"{value} is outside 5 July 1948 to 31 December 2100")
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> "Dates":

@@ -59,13 +59,14 @@ CORE_AUTHOR = "agreement-kit"
 # Marker values given to the template's {{ contents }}, {{ clauses }} and
 # {{ drafting_notes }} paragraphs; the paragraphs holding them are replaced.
 _MARK = "\u2063agreement-kit:{}\u2063"
-_CONTENTS, _CLAUSES, _NOTES = (_MARK.format(n) for n in ("contents", "clauses", "drafting_notes"))
+CONTENTS, CLAUSES, NOTES = (_MARK.format(n) for n in ("contents", "clauses", "drafting_notes"))
 
 # Style ids written directly: no lookup by display name per paragraph.
-_H1, _H2, _H3 = "Heading1", "Heading2", "Heading3"
-_TEXT, _NUMBERED, _ITEM, _NOTE = "ClauseText", "ClauseNumber", "ClauseItem", "NoteText"
+H1, H2, H3 = "Heading1", "Heading2", "Heading3"
+TEXT, NUMBERED, ITEM, NOTE = "ClauseText", "ClauseNumber", "ClauseItem", "NoteText"
 _TOC = {1: "TOC1", 2: "TOC2"}
 _W_P, _W_R, _W_T, _W_VAL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:val")
+_W_DELTEXT = qn("w:delText")
 _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
 _W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -114,26 +115,73 @@ def render_docx(
     """
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
-    when = _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
-
-    tpl = DocxTemplate(io.BytesIO(_template_bytes()))
-    tpl.render(_context(agreement, notes), _jinja_env(), autoescape=True)
-    doc: DocumentObject = tpl.docx
-
-    markers = _markers(doc)
-    placed = _Builder(markers[_CLAUSES]).clauses(agreement)
-    _remove(markers[_CLAUSES])
+    when = stamp_time(agreement, timestamp)
+    doc, markers = open_template(agreement, _COPY_KIND[notes])
+    placed = Builder(markers[CLAUSES]).clauses(agreement)
+    remove(markers[CLAUSES])
     if notes == "appendix":
-        _Builder(markers[_NOTES]).appendix(agreement)
-    _remove(markers[_NOTES])
+        Builder(markers[NOTES]).appendix(agreement)
+    remove(markers[NOTES])
     if notes == "comments":
         _add_comments(doc, placed, when)
-    _contents(doc, markers[_CONTENTS])
-    _properties(doc, agreement, when)
+    return finish(doc, agreement, markers, when)
 
+
+# -- shared with the review and comparison renderers --------------------------
+
+
+def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.datetime:
+    """The given time in UTC, or the effective date at 00:00 UTC: one fixed
+    time for comments, revisions and properties, so bytes are reproducible."""
+    return _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
+
+
+def open_template(agreement: Agreement, copy_kind: str) -> tuple[DocumentObject, dict[str, CT_P]]:
+    """The template rendered for this agreement, and its marker paragraphs by
+    marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove."""
+    tpl = DocxTemplate(io.BytesIO(_template_bytes()))
+    tpl.render(_context(agreement, copy_kind), _jinja_env(), autoescape=True)
+    doc: DocumentObject = tpl.docx
+    return doc, _markers(doc)
+
+
+def finish(
+    doc: DocumentObject, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime
+) -> bytes:
+    """Fill the contents list, set the properties and package reproducibly."""
+    _contents(doc, markers[CONTENTS])
+    _properties(doc, agreement, when)
     out = io.BytesIO()
     doc.save(out)
     return _stable_zip(out.getvalue(), when)
+
+
+def iso(when: dt.datetime) -> str:
+    """The form Word writes in w:date: 2026-04-01T00:00:00Z."""
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def add_comment(
+    doc: DocumentObject,
+    first: CT_R,
+    last: CT_R,
+    lines: list[list[Span]],
+    *,
+    author: str,
+    initials: str,
+    when: dt.datetime,
+) -> None:
+    """A native comment spanning runs ``first`` to ``last``, a paragraph per line."""
+    comment = doc.add_comment(
+        [Run(first, doc._body), Run(last, doc._body)], text="", author=author, initials=initials
+    )
+    comment._comment_elm.set(qn("w:date"), iso(when))
+    p = comment.paragraphs[0]._p
+    for index, spans in enumerate(lines):
+        if index:
+            p = comment.add_paragraph()._p  # styled CommentText by python-docx
+        for span in spans:
+            run(p, span.text, span.bold, span.italic)
 
 
 # -- template and context ----------------------------------------------------
@@ -174,7 +222,7 @@ def uk_date(value: dt.date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _context(agreement: Agreement, notes: NoteMode) -> dict[str, Any]:
+def _context(agreement: Agreement, copy_kind: str) -> dict[str, Any]:
     return {
         "title": agreement.title,
         "short_title": agreement.short_title,
@@ -189,11 +237,11 @@ def _context(agreement: Agreement, notes: NoteMode) -> dict[str, Any]:
         "effective": uk_date(agreement.effective),
         "review": uk_date(agreement.review) if agreement.review else "",
         "library_version": agreement.library_version,
-        "copy_kind": _COPY_KIND[notes],
+        "copy_kind": copy_kind,
         "signature_sides": _signature_sides(agreement),
-        "contents": _CONTENTS,
-        "clauses": _CLAUSES,
-        "drafting_notes": _NOTES,
+        "contents": CONTENTS,
+        "clauses": CLAUSES,
+        "drafting_notes": NOTES,
     }
 
 
@@ -229,7 +277,7 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 
 def _markers(doc: DocumentObject) -> dict[str, CT_P]:
     """The template's marker paragraphs, found in one pass."""
-    wanted = {_CONTENTS, _CLAUSES, _NOTES}
+    wanted = {CONTENTS, CLAUSES, NOTES}
     found = {}
     for p in doc.element.body.iterchildren(_W_P):
         text = _text(p)
@@ -245,12 +293,12 @@ def _text(p: CT_P) -> str:
     return "".join(t.text or "" for t in p.iter(_W_T))
 
 
-def _remove(p: CT_P) -> None:
+def remove(p: CT_P) -> None:
     p.getparent().remove(p)
 
 
 @dataclass
-class _Anchored:
+class Anchored:
     """A clause as placed in the document: the runs its comment will span."""
 
     clause: Clause
@@ -258,7 +306,7 @@ class _Anchored:
     last: CT_R
 
 
-class _Builder:
+class Builder:
     """Writes paragraphs in front of a marker paragraph."""
 
     def __init__(self, anchor: CT_P, links: dict[str, str] | None = None) -> None:
@@ -266,60 +314,67 @@ class _Builder:
         self.links = links or {}  # clause id -> bookmark of its heading
 
     def para(self, style_id: str, spans: Iterable[Span] = (), *, page_break: bool = False) -> CT_P:
-        p = _paragraph(style_id, page_break=page_break)
+        p = paragraph(style_id, page_break=page_break)
         self.anchor.addprevious(p)
         for span in spans:
             if span.link:
                 link = SubElement(p, _W_HYPERLINK)
                 link.set(_W_ANCHOR, span.link)
                 link.set(_W_HISTORY, "1")
-                _run(link, span.text, span.bold, span.italic)
+                run(link, span.text, span.bold, span.italic)
             else:
-                _run(p, span.text, span.bold, span.italic)
+                run(p, span.text, span.bold, span.italic)
         return p
 
-    def clauses(self, agreement: Agreement) -> list[_Anchored]:
-        self.links = {c.id: _bookmark_name(c) for c in agreement.clauses()}
+    def clauses(self, agreement: Agreement) -> list[Anchored]:
+        self.links = {c.id: bookmark_name(c) for c in agreement.clauses()}
         placed = []
         for index, section in enumerate(agreement.sections):
-            self.para(_H1, [Span(f"{section.number}. {section.title}")], page_break=index == 0)
+            self.para(H1, [Span(f"{section.number}. {section.title}")], page_break=index == 0)
             for clause in section.clauses:
-                title = self.para(_H2, [Span(f"{clause.number} {clause.title}")])
+                title = self.para(H2, [Span(f"{clause.number} {clause.title}")])
                 first = last = title.findall(_W_R)[0]
-                _bookmark(first, self.links[clause.id], len(placed) + 1)
+                bookmark(first, self.links[clause.id], len(placed) + 1)
                 for p in self.blocks(clause.blocks):
                     runs = p.findall(_W_R)  # a run inside a link cannot end the comment
                     if runs:
                         last = runs[-1]
-                placed.append(_Anchored(clause, first, last))
+                placed.append(Anchored(clause, first, last))
         return placed
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
-        """Clause text: numbered paragraphs (4.3.1) and lettered items (a) carry
-        their number as text before a tab, against a hanging indent."""
-        out = []
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                style, lead = (_NUMBERED, f"{block.number}\t") if block.number else (_TEXT, "")
-                out.append(self.para(style, _spans(block.inlines, lead, self.links)))
-            else:
-                for i, item in enumerate(block.items):
-                    out.append(self.para(_ITEM, _spans(item, f"({letter(i)})\t", self.links)))
-        return out
+        return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]
 
     def appendix(self, agreement: Agreement) -> None:
-        self.para(_H1, [Span("Drafting notes")], page_break=True)
-        self.para(_NOTE, [Span(_APPENDIX_INTRO, italic=True)])
+        self.para(H1, [Span("Drafting notes")], page_break=True)
+        self.para(NOTE, [Span(_APPENDIX_INTRO, italic=True)])
         for clause in agreement.clauses():
             lines = _note_lines(clause)
             if not lines:
                 continue
-            self.para(_H3, [Span(f"{clause.number} {clause.title}")])
+            self.para(H3, [Span(f"{clause.number} {clause.title}")])
             for spans in lines:
-                self.para(_NOTE, spans)
+                self.para(NOTE, spans)
 
 
-def _paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
+def block_lines(
+    blocks: tuple[Block, ...], links: dict[str, str] | None = None
+) -> list[tuple[str, list[Span]]]:
+    """Clause text as (style id, runs), a paragraph per unit: numbered
+    paragraphs (4.3.1) and lettered items (a) carry their number as text
+    before a tab, against a hanging indent."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            style, lead = (NUMBERED, f"{block.number}\t") if block.number else (TEXT, "")
+            out.append((style, _spans(block.inlines, lead, links)))
+        else:
+            for i, item in enumerate(block.items):
+                out.append((ITEM, _spans(item, f"({letter(i)})\t", links)))
+    return out
+
+
+def paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
     p = OxmlElement("w:p")
     ppr = SubElement(p, qn("w:pPr"))
     SubElement(ppr, qn("w:pStyle")).set(_W_VAL, style_id)
@@ -328,9 +383,12 @@ def _paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
     return p
 
 
-def _run(p: Any, text: str, bold: bool = False, italic: bool = False) -> CT_R:
-    """Append a run; tabs and line breaks become w:tab and w:br."""
-    r = SubElement(p, _W_R)
+def run(
+    parent: Any, text: str, bold: bool = False, italic: bool = False, *, deleted: bool = False
+) -> CT_R:
+    """Append a run; tabs and line breaks become w:tab and w:br. The text of
+    a ``deleted`` run (inside a w:del revision) must be w:delText, not w:t."""
+    r = SubElement(parent, _W_R)
     if bold or italic:
         rpr = SubElement(r, _W_RPR)
         if bold:
@@ -343,25 +401,25 @@ def _run(p: Any, text: str, bold: bool = False, italic: bool = False) -> CT_R:
         elif piece == "\n":
             SubElement(r, _W_BR)
         elif piece:
-            t = SubElement(r, _W_T)
+            t = SubElement(r, _W_DELTEXT if deleted else _W_T)
             t.set(_XML_SPACE, "preserve")
             t.text = piece
     return r
 
 
-def _bookmark_name(clause: Clause) -> str:
+def bookmark_name(clause: Clause) -> str:
     return "clause_" + clause.number.replace(".", "_")
 
 
-def _bookmark(run: CT_R, name: str, bookmark_id: int) -> None:
-    """Mark a heading run as the target of cross-references to its clause."""
+def bookmark(target: Any, name: str, bookmark_id: int) -> None:
+    """Mark a heading run (or revision) as the target of cross-references to its clause."""
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
     start.set(qn("w:name"), name)
     end = OxmlElement("w:bookmarkEnd")
     end.set(qn("w:id"), str(bookmark_id))
-    run.addprevious(start)
-    run.addnext(end)
+    target.addprevious(start)
+    target.addnext(end)
 
 
 def _spans(
@@ -415,24 +473,20 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
     return lines
 
 
-def _add_comments(doc: DocumentObject, placed: list[_Anchored], when: dt.datetime) -> None:
+def _add_comments(doc: DocumentObject, placed: list[Anchored], when: dt.datetime) -> None:
     """One native comment per clause with a note, spanning its heading and text."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     for item in placed:
         lines = _note_lines(item.clause)
-        if not lines:
-            continue
-        first, last = Run(item.first, doc._body), Run(item.last, doc._body)
-        comment = doc.add_comment(
-            [first, last], text="", author=COMMENT_AUTHOR, initials=COMMENT_INITIALS
-        )
-        comment._comment_elm.set(qn("w:date"), stamp)
-        p = comment.paragraphs[0]._p
-        for index, spans in enumerate(lines):
-            if index:
-                p = comment.add_paragraph()._p  # styled CommentText by python-docx
-            for span in spans:
-                _run(p, span.text, span.bold, span.italic)
+        if lines:
+            add_comment(
+                doc,
+                item.first,
+                item.last,
+                lines,
+                author=COMMENT_AUTHOR,
+                initials=COMMENT_INITIALS,
+                when=when,
+            )
 
 
 # -- contents, properties, packaging -----------------------------------------
@@ -441,13 +495,14 @@ def _add_comments(doc: DocumentObject, placed: list[_Anchored], when: dt.datetim
 def _contents(doc: DocumentObject, anchor: CT_P) -> None:
     """A TOC field over Heading 1-2, pre-filled with the headings so readers
     that do not update fields still show a contents list."""
-    levels = {_H1: 1, _H2: 2}
+    levels = {H1: 1, H2: 2}
     entries = []
     for p in doc.element.body.iterchildren(_W_P):
         level = levels.get(p.style)
-        if level:
-            entries.append((level, _text(p)))
-    builder = _Builder(anchor)
+        text = _text(p)
+        if level and text:  # a heading deleted as a tracked change has no w:t
+            entries.append((level, text))
+    builder = Builder(anchor)
     paras = [builder.para(_TOC[level], [Span(text)]) for level, text in entries] or [
         builder.para(_TOC[1])
     ]
@@ -455,11 +510,11 @@ def _contents(doc: DocumentObject, anchor: CT_P) -> None:
     code = _instr(' TOC \\o "1-2" \\h \\z \\u ')
     begin = (_fld_char("begin", dirty=True), code, _fld_char("separate"))
     for offset, el in enumerate(begin, start=1):
-        run = OxmlElement("w:r")
-        run.append(el)
-        first.insert(offset, run)  # after w:pPr
+        r = OxmlElement("w:r")
+        r.append(el)
+        first.insert(offset, r)  # after w:pPr
     SubElement(last, _W_R).append(_fld_char("end"))
-    _remove(anchor)
+    remove(anchor)
 
 
 def _fld_char(kind: str, dirty: bool = False) -> Any:
