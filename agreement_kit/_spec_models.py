@@ -48,7 +48,9 @@ OrgType = Literal[
 class Employer(Strict):
     name: Line
     role: Line | None = None
-    """What this body does within the arrangement, e.g. hosts the shared team."""
+    """Its part in the arrangement, as a noun phrase without an article, e.g.
+    ``host employer of the shared management team``: the agreement says
+    "<name> is the <role>"."""
 
 
 class Organisation(Strict):
