@@ -45,7 +45,8 @@ from ._docx import (
 __all__ = ["render_compare_docx"]
 
 SUMMARY_HEADING = "Summary of changes"
-_HEADING, _NORMAL, _BULLET = "TOCHeading", "Normal", "ListBullet"  # TOCHeading: not in the contents
+# TOCHeading: a heading style that stays out of the contents list
+_HEADING, _NORMAL, _BULLET = "TOCHeading", "Normal", "ListBullet"
 _INS, _DEL = "w:ins", "w:del"
 
 Line = tuple[str, list[Span]]  # (paragraph style id, runs) as block_lines gives them

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 
 from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
-from docx.shared import Mm
+from docx.shared import Length, Mm
+from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import SubElement
 
 from .._model import Agreement
 from .._review import SEVERITIES, Finding, Redline, severity_rank
@@ -40,11 +43,8 @@ REVIEW_INITIALS = "SR"
 UNTIED_HEADING = "Review findings not tied to a clause"
 SUMMARY_HEADING = "Staff-side review"
 _COPY_KIND = "Staff-side review: findings appear as Word comments"
-_HEADING, _NORMAL, _TABLE_TEXT = (
-    "TOCHeading",
-    "Normal",
-    "TableText",
-)  # TOCHeading: not in the contents
+# TOCHeading: a heading style that stays out of the contents list
+_HEADING, _NORMAL, _TABLE_TEXT = "TOCHeading", "Normal", "TableText"
 
 
 def render_review_docx(
@@ -157,12 +157,23 @@ def _summary(doc: DocumentObject, findings: list[Finding], untied: int) -> None:
             p = cell.paragraphs[0]
             p.style = doc.styles.get_by_id(_TABLE_TEXT, p.style.type)
             p.add_run(text).bold = index in (0, len(rows) - 1)
-    for column, width in zip(table.columns, (Mm(45), Mm(25)), strict=True):
-        for cell in column.cells:
-            cell.width = width
-    table.autofit = False
+    _widths(table, (Mm(45), Mm(25)))
     cover.addprevious(table._tbl)
     DocxParagraph(cover, doc._body).paragraph_format.page_break_before = True
+
+
+def _widths(table: Table, widths: tuple[Length, ...]) -> None:
+    """Fixed column widths: Word reads the cells, LibreOffice the grid and w:tblW."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = SubElement(table._tbl.tblPr, qn("w:tblW"))
+    tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
+    tbl_w.set(qn("w:type"), "dxa")
 
 
 def _summary_sentence(total: int, untied: int) -> str:
