@@ -6,12 +6,12 @@ import re
 
 import markdown
 import pytest
+from conftest import MINI_SPEC, make_tree
+from test_review_text import Tags
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._compare import compare
 from agreement_kit.render._compare_text import render_compare_html, render_compare_markdown
-from conftest import MINI_SPEC, make_tree
-from test_review_text import Tags
 
 HOSTILE = "<b>&*x*|</b> [a](b)"
 
@@ -55,7 +55,7 @@ def test_markdown_lists_the_changes_after_the_summary(diffs):
     text = render_compare_markdown(diffs)
     assert text.startswith("# Changes: Example NHS Trust\n")
     (diff,) = diffs
-    listed = re.findall(r"^- (.*)$", text, re.M)
+    listed = re.findall(r"^- (.*)$", text, re.MULTILINE)
     assert listed == [c.describe() for c in diff.changed()]
     assert "1.2 Definitions: changed" in listed and "2.2 Chair: removed" in listed
     assert text.index(f"**{diff.summary()}**") < text.index("- 1.2 Definitions: changed")
@@ -64,7 +64,7 @@ def test_markdown_lists_the_changes_after_the_summary(diffs):
 def test_unchanged_clauses_are_left_out(diffs):
     text = render_compare_markdown(diffs)
     assert "### 1.1 Parties" not in text and "between Example NHS Trust" not in text
-    headings = re.findall(r"^### (.*)$", text, re.M)
+    headings = re.findall(r"^### (.*)$", text, re.MULTILINE)
     assert headings == ["1.2 Definitions (changed)", "2.1 Frequency (changed)",
                         "2.2 Chair (removed)", "2.2 Extra meetings (added)"]
 
@@ -135,4 +135,8 @@ def test_html_is_standalone_with_redlines(diffs):
     (diff,) = diffs
     assert [t.strip() for t in tags.text["li"] if ":" in t][1:] == [c.describe() for c in diff.changed()]
     assert not any("Parties" in h for h in tags.text["h3"])  # 1.1 is unchanged
-    assert sum(1 for tag, a in tags.attrs if "clause-diff" in a.get("class", "")) == 4
+    articles = [a["id"] for tag, a in tags.attrs if "clause-diff" in a.get("class", "")]
+    assert len(articles) == 4
+    # each listed change links to its redline
+    links = [a["href"][1:] for tag, a in tags.attrs if tag == "a" and a.get("href", "").startswith("#partnership-")]
+    assert links == articles

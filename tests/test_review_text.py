@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import markdown
 import pytest
+from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import load_library, load_spec
 from agreement_kit._review import review
 from agreement_kit.render._review_text import render_review_html, render_review_markdown
-from conftest import MINI_SPEC, make_tree
 
 CHECKLIST = """
     id: test-list
@@ -65,7 +66,7 @@ def hostile(mini_library, tmp_path):
 class Tags(HTMLParser):
     """Text inside each element of interest, and a check that tags balance."""
 
-    VOID = {"meta", "br", "link", "hr", "img", "input"}
+    VOID: ClassVar[set[str]] = {"meta", "br", "link", "hr", "img", "input"}
 
     def __init__(self, html: str) -> None:
         super().__init__()
@@ -112,7 +113,7 @@ def test_markdown_opens_with_title_library_summary_and_counts(reviewed):
 
 def test_findings_are_grouped_high_first_under_clause_headings(reviewed):
     text = render_review_markdown(reviewed)
-    headings = re.findall(r"^## (High|Medium|Low|For information): (\d+) findings?$", text, re.M)
+    headings = re.findall(r"^## (High|Medium|Low|For information): (\d+) findings?$", text, re.MULTILINE)
     counts = reviewed.counts()
     assert headings == [(label, str(counts[s])) for s, label in
                         (("high", "High"), ("medium", "Medium"), ("low", "Low")) if counts[s]]
@@ -146,7 +147,7 @@ def test_markdown_redline_marks_the_changed_words(reviewed):
 def test_checklist_table_gives_status_and_clauses(reviewed):
     html = md_html(render_review_markdown(reviewed))
     html = html[html.index("<h2>Checklists</h2>"):]
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", html, re.S)
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", html, re.DOTALL)
     assert rows == [
         ("The parties are named", "<strong>weakened</strong>", "1.1 Parties"),
         ("The chair is agreed", "covered", "2.2 Chair"),
@@ -165,6 +166,20 @@ def test_model_agreement_says_there_are_no_findings(mini_library, tmp_path):
     html = render_review_html(result)
     assert "No findings: the agreement follows the model" in html
     assert '<section class="severity' not in html and "Checklists" not in html
+
+
+def test_library_markup_in_a_quoted_note_reads_as_words(mini_library, tmp_path):
+    # An absent clause's note is quoted from the library, markup and all.
+    parties = mini_library / "parties.yaml"
+    parties.write_text(parties.read_text().replace(
+        "note: Keeps the terms consistent.",
+        "note: Keeps the [[Forum]] terms consistent with [[meetings.chair]] and [[meetings.extra]]."))
+    result = _review(mini_library, tmp_path, DEPARTURES)
+    (absent,) = [f for f in result.findings if f.category == "absent"]
+    assert "[[Forum]]" in absent.detail[0]  # the premise: the finding carries the raw note
+    expected = "Keeps the Forum terms consistent with clause 2.2 and the extra clause."
+    assert expected in render_review_markdown(result)
+    assert expected in render_review_html(result)
 
 
 def test_hostile_values_are_escaped_in_markdown(hostile):

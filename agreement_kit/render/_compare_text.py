@@ -85,6 +85,12 @@ def _versions(diff: AgreementDiff) -> str:
     return f"Old: {side(diff.old)}. New: {side(diff.new)}."
 
 
+def _anchor(kind: str, clause_id: str) -> str:
+    """An id for a clause's redline; ids, not numbers, since a number can
+    belong to a removed clause and an added one at once."""
+    return f"{kind}-{clause_id}".replace(".", "-")
+
+
 def _status_note(view: ClauseView) -> str:
     moved = f", was {view.was}" if view.was else ""
     return f"{view.status}{moved}"
@@ -147,6 +153,7 @@ def render_compare_html(diffs: list[AgreementDiff]) -> str:
         library=library_versions(_agreements(diffs)),
         diffs=[(d, _versions(d), clause_views(d)) for d in diffs],
         status_note=_status_note,
+        anchor=_anchor,
         legend=LEGEND,
         runs_html=runs_html,
         css=stylesheet(),

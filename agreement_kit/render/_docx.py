@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
-from docx.text.run import Run
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
@@ -46,6 +45,7 @@ from .._model import (
     letter,
 )
 from .._resources import templates_dir
+from ._package import write_zip
 
 __all__ = ["render_docx"]
 
@@ -69,6 +69,8 @@ _W_P, _W_R, _W_T, _W_VAL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:val")
 _W_DELTEXT = qn("w:delText")
 _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
 _W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
+_W_COMMENT, _W_ID = qn("w:comment"), qn("w:id")
+COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile(r"(\t|\n)")
 
@@ -139,7 +141,7 @@ def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.dateti
 def open_template(agreement: Agreement, copy_kind: str) -> tuple[DocumentObject, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
     marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove."""
-    tpl = DocxTemplate(io.BytesIO(_template_bytes()))
+    tpl = _Template(io.BytesIO(_template_bytes()))
     tpl.render(_context(agreement, copy_kind), _jinja_env(), autoescape=True)
     doc: DocumentObject = tpl.docx
     return doc, _markers(doc)
@@ -151,9 +153,7 @@ def finish(
     """Fill the contents list, set the properties and package reproducibly."""
     _contents(doc, markers[CONTENTS])
     _properties(doc, agreement, when)
-    out = io.BytesIO()
-    doc.save(out)
-    return _stable_zip(out.getvalue(), when)
+    return _package(doc, when)
 
 
 def iso(when: dt.datetime) -> str:
@@ -171,17 +171,46 @@ def add_comment(
     initials: str,
     when: dt.datetime,
 ) -> None:
-    """A native comment spanning runs ``first`` to ``last``, a paragraph per line."""
-    comment = doc.add_comment(
-        [Run(first, doc._body), Run(last, doc._body)], text="", author=author, initials=initials
-    )
-    comment._comment_elm.set(qn("w:date"), iso(when))
-    p = comment.paragraphs[0]._p
-    for index, spans in enumerate(lines):
-        if index:
-            p = comment.add_paragraph()._p  # styled CommentText by python-docx
+    """A native comment spanning runs ``first`` to ``last``, a paragraph per line.
+
+    Built with lxml as python-docx's add_comment would build it (CommentText
+    paragraphs, an annotationRef run, a range and a CommentReference run),
+    without its per-comment search of every existing comment id."""
+    comments = doc.part._comments_part.element
+    comment_id = str(len(comments))  # every comment in the part is ours, numbered from 0
+    comment = SubElement(comments, _W_COMMENT)
+    comment.set(_W_ID, comment_id)
+    comment.set(qn("w:author"), author)
+    comment.set(qn("w:initials"), initials)
+    comment.set(qn("w:date"), iso(when))
+    for index, spans in enumerate(lines or [[]]):
+        p = paragraph(COMMENT_TEXT)
+        comment.append(p)
+        if index == 0:
+            _reference_run(p, qn("w:annotationRef"))
         for span in spans:
             run(p, span.text, span.bold, span.italic)
+    start = OxmlElement("w:commentRangeStart")
+    start.set(_W_ID, comment_id)
+    first.addprevious(start)
+    end = OxmlElement("w:commentRangeEnd")
+    end.set(_W_ID, comment_id)
+    reference = OxmlElement("w:r")
+    _reference_run_content(reference, qn("w:commentReference"), comment_id)
+    last.addnext(reference)
+    last.addnext(end)
+
+
+def _reference_run(p: Any, tag: str) -> None:
+    _reference_run_content(SubElement(p, _W_R), tag, None)
+
+
+def _reference_run_content(r: Any, tag: str, comment_id: str | None) -> None:
+    rpr = SubElement(r, _W_RPR)
+    SubElement(rpr, qn("w:rStyle")).set(_W_VAL, COMMENT_REFERENCE)
+    mark = SubElement(r, tag)
+    if comment_id is not None:
+        mark.set(_W_ID, comment_id)
 
 
 # -- template and context ----------------------------------------------------
@@ -191,6 +220,19 @@ def add_comment(
 def _template_bytes() -> bytes:
     """The template file, read once per process."""
     return (templates_dir() / TEMPLATE_NAME).read_bytes()
+
+
+@lru_cache(maxsize=16)
+def _patched_xml(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # uses no instance state
+
+
+class _Template(DocxTemplate):
+    """docxtpl cleans each template part's XML with a dozen regular
+    expressions on every render; the template never changes, so do it once."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched_xml(src_xml)
 
 
 class _CachingEnvironment(SandboxedEnvironment):
@@ -550,17 +592,25 @@ def _utc(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.UTC)
 
 
-def _stable_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite the package with fixed member dates so equal input gives equal bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info))
-    return out.getvalue()
+class _Members:
+    """Collects the parts python-docx's package writer would put in a zip."""
+
+    def __init__(self) -> None:
+        self.members: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members.append((pack_uri.membername, blob))
+
+
+def _package(doc: DocumentObject, when: dt.datetime) -> bytes:
+    """The .docx bytes: python-docx serialises the parts (content types,
+    relationships, XML), and _package.write_zip zips them once, with fixed
+    dates and the static parts' compressed form reused."""
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    return write_zip(members.members, when)

@@ -19,7 +19,8 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from .._model import Agreement
+from .._markup import MarkupError, parse
+from .._model import Agreement, block_text
 from .._resources import templates_dir
 from .._review import SEVERITIES, ChecklistResult, Finding, Redline, Review
 from ._markdown import escape, guard_start, long_date
@@ -187,16 +188,38 @@ def _heading(finding: Finding, titles: dict[str, str]) -> str:
     return f"{agreement}: {finding.clause_title}"
 
 
-def _detail(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+def _readable(text: str, numbers: dict[str, str]) -> str:
+    """Library text quoted as written (the note of an absent clause, a
+    guidance reason) still has its markup: ``[[Forum]]`` becomes "Forum" and
+    ``[[meetings.quorum]]`` "clause 4.3", or the clause's name when the
+    agreement lacks it."""
+    if "[[" not in text:
+        return text
+
+    def label(clause_id: str) -> str:
+        if clause_id in numbers:
+            return f"clause {numbers[clause_id]}"
+        return f"the {clause_id.rsplit('.', 1)[-1].replace('_', ' ')} clause"
+
+    try:
+        blocks = parse(text, [], label, lambda term: None)
+    except MarkupError:
+        return text
+    return " ".join(block_text(b) for b in blocks)
+
+
+def _detail(paragraphs: tuple[str, ...], numbers: dict[str, str]) -> tuple[str, ...]:
     """The detail without blanks or repeats: a variant's own note is also
     part of the clause commentary, and should be read once."""
-    texts = list(dict.fromkeys(" ".join(p.split()) for p in paragraphs if p and p.strip()))
+    texts = [" ".join(_readable(p, numbers).split()) for p in paragraphs if p and p.strip()]
+    texts = list(dict.fromkeys(texts))
     return tuple(t for t in texts if not any(t != o and t in o for o in texts))
 
 
 def finding_views(review: Review) -> dict[str, list[FindingView]]:
     """Findings by severity, highest first; a severity with none is left out."""
     titles = _short_titles(review)
+    numbers = {a.kind: {c.id: c.number for c in a.clauses()} for a in review.agreements}
     groups: dict[str, list[FindingView]] = {}
     for severity in SEVERITY_ORDER:
         views = [
@@ -205,7 +228,7 @@ def finding_views(review: Review) -> dict[str, list[FindingView]]:
                 _heading(f, titles),
                 CATEGORY_LABELS.get(f.category, f.category),
                 sentence(f.summary),
-                _detail(f.detail),
+                _detail(f.detail, numbers.get(f.agreement, {})),
                 redline_paragraphs(f.redline) if f.redline and f.redline.changed else [],
             )
             for f in review.findings
