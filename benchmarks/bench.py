@@ -88,9 +88,10 @@ def single_document(spec: Path, repeat: int) -> None:
 def employers_table(path: Path, count: int) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["organisation.name", "organisation.short_name", "organisation.headcount"])
+        writer.writerow(["organisation.name", "organisation.short_name", "organisation.slug",
+                         "organisation.headcount"])
         for i in range(count):
-            writer.writerow([f"Employer {i:04d} NHS Trust", f"Employer {i:04d}", 500 + i])
+            writer.writerow([f"Employer {i:04d} NHS Trust", f"Employer {i:04d}", f"employer-{i:04d}", 500 + i])
 
 
 def batch(spec: Path, count: int, workers: int) -> tuple[float, int]:

@@ -132,7 +132,9 @@ def test_finding_has_summary_and_commentary_in_plain_words(reviewed):
     # The variant's own note is part of the clause note: it is said once.
     variant = text[text.index("clause 2.2 Chair"):text.index("## Checklists")]
     assert variant.count("Staff side often resists a fixed chair.") == 1
-    assert "Reason given: Shorter wording preferred by the board." in text
+    assert "**Reason given:** Shorter wording preferred by the board." in text
+    html = render_review_html(reviewed)
+    assert '<p class="detail reason"><strong>Reason given:</strong> Shorter wording preferred by the board.</p>' in html
 
 
 def test_markdown_redline_marks_the_changed_words(reviewed):
@@ -187,7 +189,7 @@ def test_hostile_values_are_escaped_in_markdown(hostile):
     html = md_html(text)
     assert "<b>" not in html and "<a " not in html
     assert "<h1>Review: &lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b)</h1>" in html
-    assert f"Reason given: {HOSTILE}".replace("<", "&lt;").replace(">", "&gt;").replace("&*", "&amp;*") in html
+    assert "<strong>Reason given:</strong> &lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b)</p>" in html
     # The summary line names the organisation and must not break out.
     assert "<strong>Summary:</strong> &lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b): 2 high" in html
     # The redline still marks the changed words, escaped inside the marks.
@@ -199,6 +201,7 @@ def test_hostile_values_are_escaped_in_html(hostile):
     assert "<b>" not in html
     assert "<h1>&lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b)</h1>" in html
     assert "<del>is between &lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b)</del>" in html
+    assert "<strong>Reason given:</strong> &lt;b&gt;&amp;*x*|&lt;/b&gt; [a](b)</p>" in html
     Tags(html)  # still balanced
 
 

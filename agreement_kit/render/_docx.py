@@ -46,6 +46,7 @@ from .._model import (
 )
 from .._resources import templates_dir
 from ._package import write_zip
+from ._wordxml import bookmark_xml, escape, para_xml, parse_fragment, run_xml, spans_xml
 
 __all__ = ["render_docx"]
 
@@ -71,6 +72,8 @@ _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "ta
 _W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
 _W_COMMENT, _W_ID = qn("w:comment"), qn("w:id")
 COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
+# The mark Word shows at the start of a comment, as python-docx writes it.
+_ANNOTATION_REF = f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr><w:annotationRef/></w:r>'
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile(r"(\t|\n)")
 
@@ -178,18 +181,15 @@ def add_comment(
     without its per-comment search of every existing comment id."""
     comments = doc.part._comments_part.element
     comment_id = str(len(comments))  # every comment in the part is ours, numbered from 0
-    comment = SubElement(comments, _W_COMMENT)
-    comment.set(_W_ID, comment_id)
-    comment.set(qn("w:author"), author)
-    comment.set(qn("w:initials"), initials)
-    comment.set(qn("w:date"), iso(when))
-    for index, spans in enumerate(lines or [[]]):
-        p = paragraph(COMMENT_TEXT)
-        comment.append(p)
-        if index == 0:
-            _reference_run(p, qn("w:annotationRef"))
-        for span in spans:
-            run(p, span.text, span.bold, span.italic)
+    paragraphs = [
+        para_xml(COMMENT_TEXT, (_ANNOTATION_REF if index == 0 else "") + spans_xml(spans))
+        for index, spans in enumerate(lines or [[]])
+    ]
+    (comment,) = parse_fragment(
+        f'<w:comment w:id="{comment_id}" w:author="{escape(author)}" w:initials="{escape(initials)}"'
+        f' w:date="{iso(when)}">{"".join(paragraphs)}</w:comment>'
+    )
+    comments.append(comment)
     start = OxmlElement("w:commentRangeStart")
     start.set(_W_ID, comment_id)
     first.addprevious(start)
@@ -199,10 +199,6 @@ def add_comment(
     _reference_run_content(reference, qn("w:commentReference"), comment_id)
     last.addnext(reference)
     last.addnext(end)
-
-
-def _reference_run(p: Any, tag: str) -> None:
-    _reference_run_content(SubElement(p, _W_R), tag, None)
 
 
 def _reference_run_content(r: Any, tag: str, comment_id: str | None) -> None:
@@ -369,20 +365,34 @@ class Builder:
         return p
 
     def clauses(self, agreement: Agreement) -> list[Anchored]:
+        """Every section and clause, written as XML text and parsed once (see
+        _wordxml); returns each clause with the runs a comment on it spans."""
         self.links = {c.id: bookmark_name(c) for c in agreement.clauses()}
-        placed = []
+        xml: list[str] = []
+        owners: list[Clause | None] = []  # per paragraph: the clause it belongs to
+        bookmark_id = 0
         for index, section in enumerate(agreement.sections):
-            self.para(H1, [Span(f"{section.number}. {section.title}")], page_break=index == 0)
+            xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
+            owners.append(None)
             for clause in section.clauses:
-                title = self.para(H2, [Span(f"{clause.number} {clause.title}")])
-                first = last = title.findall(_W_R)[0]
-                bookmark(first, self.links[clause.id], len(placed) + 1)
-                for p in self.blocks(clause.blocks):
-                    runs = p.findall(_W_R)  # a run inside a link cannot end the comment
-                    if runs:
-                        last = runs[-1]
-                placed.append(Anchored(clause, first, last))
-        return placed
+                bookmark_id += 1
+                heading = run_xml(f"{clause.number} {clause.title}")
+                xml.append(para_xml(H2, bookmark_xml(bookmark_id, self.links[clause.id], heading)))
+                owners.append(clause)
+                for style, spans in block_lines(clause.blocks, self.links):
+                    xml.append(para_xml(style, spans_xml(spans)))
+                    owners.append(clause)
+        placed: dict[str, Anchored] = {}
+        for p, clause in zip(parse_fragment("".join(xml)), owners):
+            self.anchor.addprevious(p)
+            if clause is None:
+                continue
+            runs = p.findall(_W_R)  # a run inside a link cannot end the comment
+            if clause.id not in placed:
+                placed[clause.id] = Anchored(clause, runs[0], runs[0])
+            elif runs:
+                placed[clause.id].last = runs[-1]
+        return list(placed.values())
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
         return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]

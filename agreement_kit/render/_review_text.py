@@ -69,7 +69,7 @@ def _split_space(text: str) -> tuple[str, str, str]:
     return text[:start], core, text[start + len(core):]
 
 
-_MD_TAGS = {"-": "del", "+": "ins"}
+_TAGS = {"-": "del", "+": "ins"}
 
 
 def _spaced(runs: Iterable[Run]) -> list[Run]:
@@ -90,32 +90,24 @@ def runs_md(runs: Iterable[Run]) -> str:
     for op, text in _spaced(runs):
         lead, core, trail = _split_space(text)
         body = escape(core)
-        if op in _MD_TAGS and core:
-            body = f"<{_MD_TAGS[op]}>{body}</{_MD_TAGS[op]}>"
+        if op in _TAGS and core:
+            body = f"<{_TAGS[op]}>{body}</{_TAGS[op]}>"
         out.append(f"{' ' if lead else ''}{body}{' ' if trail else ''}")
     return guard_start("".join(out)).strip()
 
 
-def redline_md(redline: Redline, prefix: str = "") -> list[str]:
-    return [prefix + runs_md(p) for p in redline_paragraphs(redline)]
-
-
 def runs_html(runs: Iterable[Run]) -> Markup:
+    """Runs as escaped HTML with <del>/<ins> marks, for the templates."""
     out = []
     for op, text in _spaced(runs):
         lead, core, trail = _split_space(text)
-        if op in _MD_TAGS and core:
-            tag = _MD_TAGS[op]
+        if op in _TAGS and core:
+            tag = _TAGS[op]
             body = Markup("<{0}>{1}</{0}>").format(Markup(tag), core)
         else:
             body = Markup.escape(core)
         out.append(Markup.escape(" " if lead else "") + body + Markup.escape(" " if trail else ""))
     return Markup("").join(out)
-
-
-def wholly_html(op: str, text: str) -> Markup:
-    """A whole unit inserted or deleted: one run."""
-    return runs_html([(op, text)])
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +154,7 @@ class FindingView:
     heading: str  # "Partnership Agreement, clause 4.3 Quorum"
     category: str
     summary: str
-    detail: tuple[str, ...]
+    detail: tuple[tuple[str, str], ...]  # (label, text): the parties' reason is labelled
     redline: list[list[Run]]
 
 
@@ -208,12 +200,17 @@ def _readable(text: str, numbers: dict[str, str]) -> str:
     return " ".join(block_text(b) for b in blocks)
 
 
-def _detail(paragraphs: tuple[str, ...], numbers: dict[str, str]) -> tuple[str, ...]:
-    """The detail without blanks or repeats: a variant's own note is also
-    part of the clause commentary, and should be read once."""
+REASON = "Reason given:"
+
+
+def _detail(paragraphs: tuple[str, ...], numbers: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The detail without blanks or repeats (a variant's own note is also
+    part of the clause commentary, and should be read once), with the
+    parties' stated reason set apart from the library's commentary."""
     texts = [" ".join(_readable(p, numbers).split()) for p in paragraphs if p and p.strip()]
     texts = list(dict.fromkeys(texts))
-    return tuple(t for t in texts if not any(t != o and t in o for o in texts))
+    kept = [t for t in texts if not any(t != o and t in o for o in texts)]
+    return tuple((REASON, t[len(REASON):].strip()) if t.startswith(REASON) else ("", t) for t in kept)
 
 
 def finding_views(review: Review) -> dict[str, list[FindingView]]:
@@ -265,7 +262,8 @@ def _counts_md(review: Review) -> str:
 
 def _finding_md(view: FindingView) -> list[str]:
     out = [f"### {escape(view.heading)}", f"**{escape(view.category)}:** {escape(view.summary)}"]
-    out.extend(guard_start(escape(d)) for d in view.detail)
+    out.extend(f"**{escape(label)}** {escape(text)}" if label else guard_start(escape(text))
+               for label, text in view.detail)
     if view.redline:
         out.append(f"*{escape(REDLINE_LEGEND)}*")
         out.append("\n>\n".join("> " + runs_md(p) for p in view.redline))
