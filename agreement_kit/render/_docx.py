@@ -71,6 +71,7 @@ _W_DELTEXT = qn("w:delText")
 _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
 _W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
 _W_COMMENT, _W_ID = qn("w:comment"), qn("w:id")
+_PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
 # The mark Word shows at the start of a comment, as python-docx writes it.
 _ANNOTATION_REF = f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr><w:annotationRef/></w:r>'
@@ -164,49 +165,49 @@ def iso(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def add_comment(
-    doc: DocumentObject,
-    first: CT_R,
-    last: CT_R,
-    lines: list[list[Span]],
-    *,
-    author: str,
-    initials: str,
-    when: dt.datetime,
+@dataclass(frozen=True)
+class NewComment:
+    """A comment to add: the runs it spans and its paragraphs."""
+
+    first: CT_R
+    last: CT_R
+    lines: list[list[Span]]
+
+
+def add_comments(
+    doc: DocumentObject, items: Iterable[NewComment], *, author: str, initials: str, when: dt.datetime
 ) -> None:
-    """A native comment spanning runs ``first`` to ``last``, a paragraph per line.
+    """Native comments, each spanning runs ``first`` to ``last``, a paragraph per line.
 
-    Built with lxml as python-docx's add_comment would build it (CommentText
+    Written as python-docx's add_comment would write them (CommentText
     paragraphs, an annotationRef run, a range and a CommentReference run),
-    without its per-comment search of every existing comment id."""
+    but as text parsed once for all of them, and without its search of every
+    existing comment id for each new one."""
+    items = list(items)
     comments = doc.part._comments_part.element
-    comment_id = str(len(comments))  # every comment in the part is ours, numbered from 0
-    paragraphs = [
-        para_xml(COMMENT_TEXT, (_ANNOTATION_REF if index == 0 else "") + spans_xml(spans))
-        for index, spans in enumerate(lines or [[]])
-    ]
-    (comment,) = parse_fragment(
-        f'<w:comment w:id="{comment_id}" w:author="{escape(author)}" w:initials="{escape(initials)}"'
-        f' w:date="{iso(when)}">{"".join(paragraphs)}</w:comment>'
+    base = len(comments)  # every comment in the part is ours, numbered from 0
+    head = f'w:author="{escape(author)}" w:initials="{escape(initials)}" w:date="{iso(when)}"'
+    xml = "".join(
+        f'<w:comment w:id="{base + n}" {head}>'
+        + "".join(para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+                  for i, spans in enumerate(item.lines or [[]]))
+        + "</w:comment>"
+        for n, item in enumerate(items)
     )
-    comments.append(comment)
-    start = OxmlElement("w:commentRangeStart")
-    start.set(_W_ID, comment_id)
-    first.addprevious(start)
-    end = OxmlElement("w:commentRangeEnd")
-    end.set(_W_ID, comment_id)
-    reference = OxmlElement("w:r")
-    _reference_run_content(reference, qn("w:commentReference"), comment_id)
-    last.addnext(reference)
-    last.addnext(end)
-
-
-def _reference_run_content(r: Any, tag: str, comment_id: str | None) -> None:
-    rpr = SubElement(r, _W_RPR)
-    SubElement(rpr, qn("w:rStyle")).set(_W_VAL, COMMENT_REFERENCE)
-    mark = SubElement(r, tag)
-    if comment_id is not None:
-        mark.set(_W_ID, comment_id)
+    for n, (item, comment) in enumerate(zip(items, parse_fragment(xml))):
+        comments.append(comment)
+        comment_id = str(base + n)
+        start = OxmlElement("w:commentRangeStart")
+        start.set(_W_ID, comment_id)
+        item.first.addprevious(start)
+        end = OxmlElement("w:commentRangeEnd")
+        end.set(_W_ID, comment_id)
+        reference = OxmlElement("w:r")
+        rpr = SubElement(reference, _W_RPR)
+        SubElement(rpr, qn("w:rStyle")).set(_W_VAL, COMMENT_REFERENCE)
+        SubElement(reference, qn("w:commentReference")).set(_W_ID, comment_id)
+        item.last.addnext(reference)
+        item.last.addnext(end)
 
 
 # -- template and context ----------------------------------------------------
@@ -527,18 +528,8 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
 
 def _add_comments(doc: DocumentObject, placed: list[Anchored], when: dt.datetime) -> None:
     """One native comment per clause with a note, spanning its heading and text."""
-    for item in placed:
-        lines = _note_lines(item.clause)
-        if lines:
-            add_comment(
-                doc,
-                item.first,
-                item.last,
-                lines,
-                author=COMMENT_AUTHOR,
-                initials=COMMENT_INITIALS,
-                when=when,
-            )
+    items = (NewComment(p.first, p.last, lines) for p in placed if (lines := _note_lines(p.clause)))
+    add_comments(doc, items, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, when=when)
 
 
 # -- contents, properties, packaging -----------------------------------------
@@ -550,38 +541,23 @@ def _contents(doc: DocumentObject, anchor: CT_P) -> None:
     levels = {H1: 1, H2: 2}
     entries = []
     for p in doc.element.body.iterchildren(_W_P):
-        level = levels.get(p.style)
-        text = _text(p)
-        if level and text:  # a heading deleted as a tracked change has no w:t
+        style = p.find(_PSTYLE_PATH)  # lxml directly: python-docx's p.style is slower
+        level = levels.get(style.get(_W_VAL)) if style is not None else None
+        text = _text(p) if level else ""
+        if text:  # a heading deleted as a tracked change has no w:t
             entries.append((level, text))
-    builder = Builder(anchor)
-    paras = [builder.para(_TOC[level], [Span(text)]) for level, text in entries] or [
-        builder.para(_TOC[1])
-    ]
-    first, last = paras[0], paras[-1]
-    code = _instr(' TOC \\o "1-2" \\h \\z \\u ')
-    begin = (_fld_char("begin", dirty=True), code, _fld_char("separate"))
-    for offset, el in enumerate(begin, start=1):
-        r = OxmlElement("w:r")
-        r.append(el)
-        first.insert(offset, r)  # after w:pPr
-    SubElement(last, _W_R).append(_fld_char("end"))
+    begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    lines = [(_TOC[level], run_xml(text)) for level, text in entries] or [(_TOC[1], "")]
+    xml = "".join(
+        para_xml(style, (begin if i == 0 else "") + body + (end if i == len(lines) - 1 else ""))
+        for i, (style, body) in enumerate(lines)
+    )
+    for p in parse_fragment(xml):
+        anchor.addprevious(p)
     remove(anchor)
-
-
-def _fld_char(kind: str, dirty: bool = False) -> Any:
-    el = OxmlElement("w:fldChar")
-    el.set(qn("w:fldCharType"), kind)
-    if dirty:
-        el.set(qn("w:dirty"), "true")
-    return el
-
-
-def _instr(code: str) -> Any:
-    el = OxmlElement("w:instrText")
-    el.set(qn("xml:space"), "preserve")
-    el.text = code
-    return el
 
 
 def _properties(doc: DocumentObject, agreement: Agreement, when: dt.datetime) -> None:

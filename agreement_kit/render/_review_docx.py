@@ -29,7 +29,8 @@ from ._docx import (
     Anchored,
     Builder,
     Span,
-    add_comment,
+    NewComment,
+    add_comments,
     finish,
     open_template,
     remove,
@@ -77,17 +78,9 @@ def _comments(
 ) -> None:
     """Comments in document order (then worst first), so their ids follow the page."""
     order = {cid: i for i, cid in enumerate(placed)}
-    for finding in sorted(tied, key=lambda f: (order[f.clause_id], -severity_rank(f.severity))):
-        anchor = placed[finding.clause_id]
-        add_comment(
-            doc,
-            anchor.first,
-            anchor.last,
-            comment_lines(finding),
-            author=REVIEW_AUTHOR,
-            initials=REVIEW_INITIALS,
-            when=when,
-        )
+    ordered = sorted(tied, key=lambda f: (order[f.clause_id], -severity_rank(f.severity)))
+    items = (NewComment(placed[f.clause_id].first, placed[f.clause_id].last, comment_lines(f)) for f in ordered)
+    add_comments(doc, items, author=REVIEW_AUTHOR, initials=REVIEW_INITIALS, when=when)
 
 
 def comment_lines(finding: Finding) -> list[list[Span]]:
