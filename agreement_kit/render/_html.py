@@ -27,33 +27,38 @@ def anchor(kind: str, number: str) -> str:
     return f"{kind}-{number.replace('.', '-')}"
 
 
+# The characters markupsafe escapes, escaped the same way; a plain
+# str.translate is several times faster than a Markup per run of text.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def _esc(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
 def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
     """Inline content as HTML; a reference to a clause of this agreement links to it."""
-    parts: list[Markup] = []
+    parts: list[str] = []
     for item in inlines:
         if isinstance(item, Ref):
             number = numbers.get(item.clause_id)
             # A clause of the other agreement ("clause 2.1 of the Recognition
             # Agreement") has no target on this page.
             if number is None or not item.label.endswith(number):
-                parts.append(escape(item.label))
+                parts.append(_esc(item.label))
             else:
-                parts.append(
-                    Markup('<a class="ref" href="#{}">{}</a>').format(
-                        anchor("clause", number), item.label
-                    )
-                )
+                parts.append(f'<a class="ref" href="#{_esc(anchor("clause", number))}">{_esc(item.label)}</a>')
             continue
         if isinstance(item, TermUse):
-            html = Markup('<span class="term">{}</span>').format(item.term)
+            html = f'<span class="term">{_esc(item.term)}</span>'
         else:
-            html = escape(item.text)
+            html = _esc(item.text)
         if item.italic:
-            html = Markup("<em>{}</em>").format(html)
+            html = f"<em>{html}</em>"
         if item.bold:
-            html = Markup("<strong>{}</strong>").format(html)
+            html = f"<strong>{html}</strong>"
         parts.append(html)
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 @lru_cache(maxsize=1)
