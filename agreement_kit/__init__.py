@@ -26,7 +26,20 @@ _EXPORTS = {
     "compare": "_compare",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AgreementKitError",
+    "InputError",
+    "Library",
+    "LoadedSpec",
+    "Problem",
+    "UsageError",
+    "assemble",
+    "build",
+    "compare",
+    "load_library",
+    "load_spec",
+    "review",
+]
 
 if TYPE_CHECKING:
     from ._assembly import assemble

@@ -42,6 +42,7 @@ class _Assembler:
         self.library = library
         self.nation = self.spec.organisation.nation
         self.problems: list[Problem] = []
+        self.lenient_refs = False
 
     # -- problems -----------------------------------------------------------
 
@@ -62,7 +63,9 @@ class _Assembler:
         self._check_placement(plans)
         self.fail_if_problems()
         self.numbers = {
-            kind: {p.id: f"{s + 1}.{c + 1}" for s, (_, planned) in enumerate(plan) for c, p in enumerate(planned)}
+            kind: {
+                p.id: f"{s + 1}.{c + 1}" for s, (_, planned) in enumerate(plan) for c, p in enumerate(planned)
+            }
             for kind, plan in plans.items()
         }
         agreements = [self._render_agreement(kind, plans[kind]) for kind in kinds]
@@ -76,7 +79,10 @@ class _Assembler:
             if kind in lib.kinds:
                 kinds.append(kind)
             else:
-                self.spec_problem(("agreements", i), f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}")
+                self.spec_problem(
+                    ("agreements", i),
+                    f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}",
+                )
         self.custom = {}
         self.added: set[str] = set()
         for i, entry in enumerate(spec.add):
@@ -87,7 +93,10 @@ class _Assembler:
             elif entry not in lib.clauses:
                 self.spec_problem(("add", i), f"unknown clause id {entry}")
             elif not any(entry in lib.outline_ids(k) for k in kinds):
-                self.spec_problem(("add", i), f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})")
+                self.spec_problem(
+                    ("add", i),
+                    f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})",
+                )
             else:
                 self.added.add(entry)
         for i, cid in enumerate(spec.remove):
@@ -102,11 +111,15 @@ class _Assembler:
             clause = located.clause
             if choice.variant is not None and choice.variant not in clause.variants:
                 have = ", ".join(clause.variants) or "none"
-                self.spec_problem(("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}")
+                self.spec_problem(
+                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
+                )
             for name in choice.params:
                 if name not in clause.params:
                     have = ", ".join(clause.params) or "none"
-                    self.spec_problem(("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}")
+                    self.spec_problem(
+                        ("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}"
+                    )
         return kinds
 
     def _plan(self, kind: str) -> list[tuple[lm.Section, list[_Planned]]]:
@@ -131,12 +144,18 @@ class _Assembler:
         placed = {p.id for plan in plans.values() for _, planned in plan for p in planned}
         for cid, (index, custom) in self.custom.items():
             if cid not in placed:
-                self.spec_problem(("add", index, "after"),
-                                  f"clause {custom.after} is not in any of this spec's agreements, so {cid} has nowhere to go")
+                self.spec_problem(
+                    ("add", index, "after"),
+                    f"clause {custom.after} is not in any of this spec's agreements,"
+                    f" so {cid} has nowhere to go",
+                )
         for cid in self.spec.clauses:
             if cid in self.library.clauses and cid not in placed:
-                self.spec_problem(("clauses", cid),
-                                  f"clause {cid} is not in any of this spec's agreements (removed, optional and not added, or not for {self.nation}); its settings would be lost")
+                self.spec_problem(
+                    ("clauses", cid),
+                    f"clause {cid} is not in any of this spec's agreements (removed, optional and"
+                    f" not added, or not for {self.nation}); its settings would be lost",
+                )
 
     # -- rendering ----------------------------------------------------------
 
@@ -144,12 +163,24 @@ class _Assembler:
         spec, org = self.spec, self.spec.organisation
         k = self.library.kinds[kind]
         return {
-            "org": {"name": org.name, "short_name": org.short_name, "type": org.type,
-                    "nation": org.nation, "headcount": org.headcount},
+            "org": {
+                "name": org.name,
+                "short_name": org.short_name,
+                "type": org.type,
+                "nation": org.nation,
+                "headcount": org.headcount,
+            },
             "parties": [{"name": p.name, "role": p.role} for p in org.parties],
-            "unions": [{"name": u.name, "short_name": u.short_name, "represents": u.represents} for u in spec.unions],
-            "agreement": {"title": k.title, "kind": kind, "effective": spec.dates.effective,
-                          "review": spec.dates.review, "version": spec.version},
+            "unions": [
+                {"name": u.name, "short_name": u.short_name, "represents": u.represents} for u in spec.unions
+            ],
+            "agreement": {
+                "title": k.title,
+                "kind": kind,
+                "effective": spec.dates.effective,
+                "review": spec.dates.review,
+                "version": spec.version,
+            },
             "nation": org.nation,
         }
 
@@ -171,22 +202,64 @@ class _Assembler:
         definitions = self._definitions(context)
         for s, c in deferred:
             clause = sections[s][1][c]
-            items = tuple((m.Text(f"“{d.term}”", bold=True), m.Text(" means "), *d.inlines) for d in definitions)
+            items = tuple(
+                (m.Text(f"“{d.term}”", bold=True), m.Text(" means "), *d.inlines) for d in definitions
+            )
             if items:
                 sections[s][1][c] = _with_blocks(clause, clause.blocks + (m.ItemList(items),))
+        omitted = self._omitted(kind, context)
         spec, org = self.spec, self.spec.organisation
         k = self.library.kinds[kind]
         return m.Agreement(
-            kind=kind, title=k.title, short_title=k.short_title,
-            organisation=org.name, short_name=org.short_name, file_stem=org.file_stem, nation=org.nation,
+            kind=kind,
+            title=k.title,
+            short_title=k.short_title,
+            organisation=org.name,
+            short_name=org.short_name,
+            file_stem=org.file_stem,
+            nation=org.nation,
             parties=tuple(m.Party(p.name, p.role) for p in org.parties),
             unions=tuple(m.UnionRow(u.name, u.short_name, u.represents) for u in spec.unions),
-            signatories=tuple(m.SignatoryRow(x.name, x.role, x.side, x.organisation) for x in spec.signatories),
-            version=spec.version, effective=spec.dates.effective, review=spec.dates.review,
+            signatories=tuple(
+                m.SignatoryRow(x.name, x.role, x.side, x.organisation) for x in spec.signatories
+            ),
+            version=spec.version,
+            effective=spec.dates.effective,
+            review=spec.dates.review,
             library_version=self.library.version,
-            sections=tuple(m.Section(sec.id, str(i + 1), sec.title, tuple(cl)) for i, (sec, cl) in enumerate(sections)),
+            sections=tuple(
+                m.Section(sec.id, str(i + 1), sec.title, tuple(cl)) for i, (sec, cl) in enumerate(sections)
+            ),
             definitions=definitions,
+            omitted=omitted,
         )
+
+    def _omitted(self, kind: str, context: dict[str, Any]) -> tuple[m.Omitted, ...]:
+        """Default clauses the spec removed, with their notes rendered as far
+        as this agreement allows: a reference to a clause that is not here
+        reads as the clause's title rather than failing."""
+        removed = set(self.spec.remove)
+        out = []
+        self.lenient_refs = True
+        try:
+            for section in self.library.kinds[kind].sections:
+                for entry in section.entries():
+                    located = self.library.clauses[entry.clause]
+                    clause = located.clause
+                    if not (entry.default and entry.clause in removed and self.nation in clause.nations):
+                        continue
+                    params = {
+                        n: coerce(p, p.default) for n, p in clause.params.items() if p.default is not None
+                    }
+                    before = len(self.problems)
+                    note = self._template(
+                        located, "note", clause.note, {**context, **params}, count_terms=False
+                    )
+                    del self.problems[before:]  # a note that needs a value it lacks is shown without it
+                    out.append(m.Omitted(clause.id, clause.title, section.title, note))
+        finally:
+            self.lenient_refs = False
+        return tuple(out)
 
     def _render_clause(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
         if p.custom is not None:
@@ -199,7 +272,9 @@ class _Assembler:
         if len(self.problems) > before:
             # The spec's own error is reported; rendering would only add a
             # confusing "undefined value" error from the library's side.
-            return m.Clause(clause.id, number, clause.title, (), (), (), m.Provenance("model", clause.version))
+            return m.Clause(
+                clause.id, number, clause.title, (), (), (), m.Provenance("model", clause.version)
+            )
         ctx = {**context, **params}
         variant_name = clause.variant_for(self.nation, choice.variant if choice else None)
         recommended = clause.nation_variants.get(self.nation, clause.recommended)
@@ -208,10 +283,14 @@ class _Assembler:
         model_field = f"variants.{variant_name}.text" if variant else "text"
         model_text = variant.text if variant else clause.text
 
-        common = dict(clause_version=clause.version, variant=variant_name,
-                      variant_label=variant.label if variant else None,
-                      recommended_variant=recommended, recommended_variant_label=recommended_label,
-                      params=param_values)
+        common = dict(
+            clause_version=clause.version,
+            variant=variant_name,
+            variant_label=variant.label if variant else None,
+            recommended_variant=recommended,
+            recommended_variant_label=recommended_label,
+            params=param_values,
+        )
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
             # The model wording is kept for redlines only: if it no longer fits
@@ -219,8 +298,9 @@ class _Assembler:
             before = len(self.problems)
             model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
             del self.problems[before:]
-            provenance = m.Provenance("custom", model_text=model_text, model_blocks=model_blocks,
-                                      reason=choice.reason, **common)
+            provenance = m.Provenance(
+                "custom", model_text=model_text, model_blocks=model_blocks, reason=choice.reason, **common
+            )
         else:
             blocks = self._template(located, model_field, model_text, ctx)
             provenance = m.Provenance("variant" if variant else "model", **common)
@@ -231,16 +311,26 @@ class _Assembler:
                 provenance = replace(provenance, model_blocks=provenance.model_blocks + unions)
         note = self._template(located, "note", clause.note, ctx, count_terms=False)
         if variant is not None and variant.note:
-            note += self._template(located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False)
+            note += self._template(
+                located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False
+            )
         citations = tuple(self._citation(key) for key in clause.references)
-        return m.Clause(clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance)
+        return m.Clause(
+            clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance
+        )
 
     def _render_added(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
         custom, index = p.custom, p.custom_index
         blocks = self._parse(custom.text, [], context, spec_loc=("add", index, "text"))
-        note = self._parse(custom.note, [], context, spec_loc=("add", index, "note"), count_terms=False) if custom.note else ()
+        note = (
+            self._parse(custom.note, [], context, spec_loc=("add", index, "note"), count_terms=False)
+            if custom.note
+            else ()
+        )
         provenance = m.Provenance("added", None, reason=custom.reason)
-        return m.Clause(custom.id, number, custom.title, _number_paragraphs(blocks, number), note, (), provenance)
+        return m.Clause(
+            custom.id, number, custom.title, _number_paragraphs(blocks, number), note, (), provenance
+        )
 
     def _params(self, located: Located, choice) -> tuple[dict[str, Any], tuple[m.ParamValue, ...]]:
         values, record = {}, []
@@ -256,14 +346,19 @@ class _Assembler:
             elif param.default is not None:
                 values[name] = coerce(param, param.default)
             else:
-                self.spec_problem(("clauses", located.clause.id, "params"),
-                                  f"{name} ({param.label}) must be given: it has no default")
+                self.spec_problem(
+                    ("clauses", located.clause.id, "params"),
+                    f"{name} ({param.label}) must be given: it has no default",
+                )
                 continue
-            record.append(m.ParamValue(name, param.label, given.get(name, param.default), param.default, name in given))
+            record.append(
+                m.ParamValue(name, param.label, given.get(name, param.default), param.default, name in given)
+            )
         return values, tuple(record)
 
-    def _template(self, located: Located, field: str, source: str, ctx: dict[str, Any],
-                  count_terms: bool = True) -> tuple[m.Block, ...]:
+    def _template(
+        self, located: Located, field: str, source: str, ctx: dict[str, Any], count_terms: bool = True
+    ) -> tuple[m.Block, ...]:
         try:
             text, literals = render(source, ctx)
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, located, field))
@@ -271,7 +366,9 @@ class _Assembler:
             self.problems.append(located.problem(field, exc.message, template_line=exc.line))
             return ()
 
-    def _parse(self, text: str, literals: list[str], ctx, spec_loc: tuple, count_terms: bool = True) -> tuple[m.Block, ...]:
+    def _parse(
+        self, text: str, literals: list[str], ctx, spec_loc: tuple, count_terms: bool = True
+    ) -> tuple[m.Block, ...]:
         try:
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, None, spec_loc))
         except MarkupError as exc:
@@ -284,6 +381,7 @@ class _Assembler:
                 raise MarkupError(f"[[{term}]] is not a defined term (add it to terms.yaml)")
             if count:
                 self.used_terms.setdefault(term)
+
         return on_term
 
     def _ref_label(self, target: str) -> str:
@@ -292,8 +390,13 @@ class _Assembler:
         for other, numbers in self.numbers.items():
             if target in numbers:
                 return f"clause {numbers[target]} of the {self.library.kinds[other].title}"
+        if self.lenient_refs and target in self.library.clauses:
+            return f"the “{self.library.clauses[target].clause.title}” clause"
         if target in self.library.clauses or target in self.custom:
-            raise MarkupError(f"cross-reference to {target}, which is not in this agreement (removed, optional, or for another kind)")
+            raise MarkupError(
+                f"cross-reference to {target}, which is not in this agreement"
+                " (removed, optional, or for another kind)"
+            )
         raise MarkupError(f"cross-reference to unknown clause id {target}")
 
     def _definitions(self, context: dict[str, Any]) -> tuple[m.Definition, ...]:
@@ -305,7 +408,11 @@ class _Assembler:
             for term in pending:
                 entry = self.library.terms[term]
                 source = entry.nations.get(self.nation, entry.definition)
-                loc = ("terms", term, "nations", self.nation) if self.nation in entry.nations else ("terms", term, "definition")
+                loc = (
+                    ("terms", term, "nations", self.nation)
+                    if self.nation in entry.nations
+                    else ("terms", term, "definition")
+                )
                 try:
                     text, literals = render(source, context)
                     blocks = parse(text, literals, self._ref_label, self._term_callback(True, None, loc))

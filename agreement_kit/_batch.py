@@ -69,12 +69,16 @@ def library_fingerprint(library: Library) -> str:
 
 
 def input_hash(job: Job, fingerprint: str, formats: Sequence[str], notes: str) -> str:
-    canonical = json.dumps({"spec": job.data, "formats": list(formats), "notes": notes,
-                            "library": fingerprint}, sort_keys=True, default=str)
+    canonical = json.dumps(
+        {"spec": job.data, "formats": list(formats), "notes": notes, "library": fingerprint},
+        sort_keys=True,
+        default=str,
+    )
     return _sha256(canonical.encode())[:32]
 
 
 # -- collecting jobs ----------------------------------------------------------
+
 
 def jobs_from_folder(folder: Path) -> list[Job]:
     paths = sorted(p for p in folder.glob("*.y*ml") if p.is_file())
@@ -98,8 +102,10 @@ def jobs_from_table(table: Path, base: Path, library: Library) -> list[Job]:
     if not isinstance(base_data, dict):
         raise InputError([base_source.problem((), "the base spec must be a mapping")])
     rows = table_rows(table, base_data, base_source, library)
-    return [Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)} row {r.number}", r.data, r.source)
-            for r in rows]
+    return [
+        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)} row {r.number}", r.data, r.source)
+        for r in rows
+    ]
 
 
 def _stem(data: Any, fallback: str) -> str:
@@ -119,8 +125,14 @@ def _dedupe(jobs: list[Job]) -> list[Job]:
     out = []
     for job in jobs:
         if job.key in seen and job.error is None:
-            job = Job(job.key + "-duplicate", job.label, None, None,
-                      error=f"writes to the same folder ({job.key}/) as {seen[job.key]}; give it a distinct organisation.slug")
+            job = Job(
+                job.key + "-duplicate",
+                job.label,
+                None,
+                None,
+                error=f"writes to the same folder ({job.key}/) as {seen[job.key]};"
+                " give it a distinct organisation.slug",
+            )
         seen.setdefault(job.key, job.label)
         out.append(job)
     return out
@@ -136,8 +148,9 @@ def _init_worker(library_root: str) -> None:
     _LIBRARY = load_library(Path(library_root))
 
 
-def _run_job(job: Job, out_dir: str, formats: Sequence[str], notes: str,
-             fingerprint: str, force: bool) -> Outcome:
+def _run_job(
+    job: Job, out_dir: str, formats: Sequence[str], notes: str, fingerprint: str, force: bool
+) -> Outcome:
     outcome = Outcome(job.key, job.label, "failed")
     if job.error is not None:
         outcome.error = job.error
@@ -152,8 +165,11 @@ def _run_job(job: Job, out_dir: str, formats: Sequence[str], notes: str,
     try:
         spec = parse(Spec, job.data, job.source)
         agreements = assemble(LoadedSpec(spec, job.source, Path(job.label)), _LIBRARY)
-        rendered = [(folder / f"{a.file_stem}-{a.kind}.{fmt}", render(a, fmt, notes=notes))
-                    for a in agreements for fmt in formats]
+        rendered = [
+            (folder / f"{a.file_stem}-{a.kind}.{fmt}", render(a, fmt, notes=notes))
+            for a in agreements
+            for fmt in formats
+        ]
     except InputError as exc:
         outcome.error = "\n".join(exc.lines())
         return outcome
@@ -182,6 +198,7 @@ def _intact_record(folder: Path, expected_hash: str) -> list[dict[str, str]] | N
 
 
 # -- the batch ------------------------------------------------------------------
+
 
 @dataclass
 class BatchResult:
@@ -226,8 +243,9 @@ def run_batch(
         for job in jobs:
             done(_run_job(job, *args))
     else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(str(library.root),)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(str(library.root),)
+        ) as pool:
             pending = {pool.submit(_run_job, job, *args): job for job in jobs}
             try:
                 while pending:
@@ -247,8 +265,9 @@ def run_batch(
     return BatchResult(outcomes, manifest)
 
 
-def _manifest(outcomes: list[Outcome], library: Library, fingerprint: str,
-              formats: Sequence[str], notes: str) -> bytes:
+def _manifest(
+    outcomes: list[Outcome], library: Library, fingerprint: str, formats: Sequence[str], notes: str
+) -> bytes:
     data = {
         "agreement_kit": __version__,
         "library": {"version": library.version, "fingerprint": fingerprint},
@@ -262,6 +281,7 @@ def _manifest(outcomes: list[Outcome], library: Library, fingerprint: str,
 def plain_progress(stream=sys.stderr) -> Callable[[Outcome, int, int], None]:
     def report(outcome: Outcome, done: int, total: int) -> None:
         print(f"[{done}/{total}] {outcome.key}: {outcome.status}", file=stream, flush=True)
+
     return report
 
 

@@ -61,7 +61,9 @@ def build(
     library = library or load_library()
     planned = prepare(spec_paths, library)
     _refuse_collisions(planned, out_dir, formats)
-    rendered = [(p.path(out_dir, fmt), render(p.agreement, fmt, notes=notes)) for p in planned for fmt in formats]
+    rendered = [
+        (p.path(out_dir, fmt), render(p.agreement, fmt, notes=notes)) for p in planned for fmt in formats
+    ]
     for path, data in rendered:
         write_atomic(path, data)
     return [path for path, _ in rendered]
@@ -88,10 +90,13 @@ def _refuse_collisions(planned: list[Planned], out_dir: Path, formats: Sequence[
         path = p.path(out_dir, formats[0])
         if path in owners and owners[path].path != p.spec.path:
             first = display_path(owners[path].path)
-            problems.append(p.spec.source.problem(
-                ("organisation", "short_name"),
-                f"writes the same files as {first} ({path.name}); give one of them a distinct organisation.slug",
-            ))
+            problems.append(
+                p.spec.source.problem(
+                    ("organisation", "short_name"),
+                    f"writes the same files as {first} ({path.name});"
+                    " give one of them a distinct organisation.slug",
+                )
+            )
         owners.setdefault(path, p.spec)
     if problems:
         raise InputError(problems)

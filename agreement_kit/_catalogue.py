@@ -15,8 +15,14 @@ def _sections(library: Library, clause_id: str) -> list[dict[str, Any]]:
         for section in kind.sections:
             for entry in section.entries():
                 if entry.clause == clause_id:
-                    out.append({"kind": kind_name, "section": section.id, "section_title": section.title,
-                                "default": entry.default})
+                    out.append(
+                        {
+                            "kind": kind_name,
+                            "section": section.id,
+                            "section_title": section.title,
+                            "default": entry.default,
+                        }
+                    )
     return out
 
 
@@ -33,22 +39,24 @@ def catalogue(library: Library, kind: str | None = None) -> list[dict[str, Any]]
         if kind is not None and kind not in clause.kinds:
             continue
         sections = _sections(library, clause_id)
-        entries.append({
-            "id": clause_id,
-            "title": clause.title,
-            "version": clause.version,
-            "section": sections[0]["section"] if sections else None,
-            "sections": sections,
-            "kinds": list(clause.kinds),
-            "nations": list(clause.nations),
-            "parameters": {name: _param(p) for name, p in clause.params.items()},
-            "variants": {name: v.label for name, v in clause.variants.items()},
-            "default_variant": clause.default_variant,
-            "references": list(clause.references),
-            "has_commentary": bool(clause.note.strip()),
-            "file": located.source.file,
-            "line": located.line(),
-        })
+        entries.append(
+            {
+                "id": clause_id,
+                "title": clause.title,
+                "version": clause.version,
+                "section": sections[0]["section"] if sections else None,
+                "sections": sections,
+                "kinds": list(clause.kinds),
+                "nations": list(clause.nations),
+                "parameters": {name: _param(p) for name, p in clause.params.items()},
+                "variants": {name: v.label for name, v in clause.variants.items()},
+                "default_variant": clause.default_variant,
+                "references": list(clause.references),
+                "has_commentary": bool(clause.note.strip()),
+                "file": located.source.file,
+                "line": located.line(),
+            }
+        )
     return entries
 
 
@@ -59,11 +67,15 @@ def describe(library: Library, clause_id: str) -> str:
         hint = f"; clauses on that topic: {', '.join(close)}" if close else ""
         raise UsageError(f"unknown clause id {clause_id!r}{hint}")
     clause = located.clause
-    lines = [f"{clause.id}: {clause.title} (version {clause.version})",
-             f"  kinds: {', '.join(clause.kinds)}; nations: {', '.join(clause.nations)}",
-             f"  defined at {located.source.file}:{located.line()}"]
+    lines = [
+        f"{clause.id}: {clause.title} (version {clause.version})",
+        f"  kinds: {', '.join(clause.kinds)}; nations: {', '.join(clause.nations)}",
+        f"  defined at {located.source.file}:{located.line()}",
+    ]
     for s in _sections(library, clause_id):
-        lines.append(f"  in {s['kind']} / {s['section_title']}{'' if s['default'] else ' (optional: add it)'}")
+        lines.append(
+            f"  in {s['kind']} / {s['section_title']}{'' if s['default'] else ' (optional: add it)'}"
+        )
     if clause.params:
         lines.append("\nParameters:")
         for name, p in clause.params.items():
@@ -77,13 +89,24 @@ def describe(library: Library, clause_id: str) -> str:
                 extra.append("choices " + ", ".join(p.choices))
             guidance = getattr(p, "guidance", None)
             if guidance is not None:
-                extra.append("guidance " + ", ".join(f"{k} {v}" for k, v in guidance.model_dump(exclude_none=True).items() if k != "why"))
+                extra.append(
+                    "guidance "
+                    + ", ".join(
+                        f"{k} {v}" for k, v in guidance.model_dump(exclude_none=True).items() if k != "why"
+                    )
+                )
             lines.append(f"  {name} ({p.type}): {p.label}" + (f" [{'; '.join(extra)}]" if extra else ""))
     if clause.variants:
         lines.append("\nVariants:")
         for name, v in clause.variants.items():
-            marks = [m for m, on in (("default", name == clause.default_variant),
-                                      ("recommended", name == clause.recommended)) if on]
+            marks = [
+                m
+                for m, on in (
+                    ("default", name == clause.default_variant),
+                    ("recommended", name == clause.recommended),
+                )
+                if on
+            ]
             nations = [n for n, vn in clause.nation_variants.items() if vn == name]
             if nations:
                 marks.append("for " + ", ".join(nations))

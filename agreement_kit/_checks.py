@@ -55,10 +55,13 @@ def checklist_problems(library: Library, checklists: list[LoadedChecklist]) -> l
                 if located is None:
                     problems.append(source.problem(loc, f"item '{item.id}': unknown clause id {cid}"))
                 elif checklist.reference not in located.clause.references:
-                    problems.append(source.problem(
-                        loc, f"item '{item.id}': {cid} does not cite {checklist.reference}"))
+                    problems.append(
+                        source.problem(loc, f"item '{item.id}': {cid} does not cite {checklist.reference}")
+                    )
                 elif not set(located.clause.kinds) & set(checklist.kinds):
-                    problems.append(source.problem(loc, f"item '{item.id}': {cid} is in none of {checklist.kinds}"))
+                    problems.append(
+                        source.problem(loc, f"item '{item.id}': {cid} is in none of {checklist.kinds}")
+                    )
     return problems
 
 
@@ -79,8 +82,13 @@ def _synthetic_spec(library: Library, kind: str, nation: str, round_: int) -> Lo
             choices[cid] = choice
     data = {
         "agreements": [kind],
-        "organisation": {"name": "Example NHS Trust", "short_name": "Example", "type": "acute_trust",
-                         "nation": nation, "headcount": 1000},
+        "organisation": {
+            "name": "Example NHS Trust",
+            "short_name": "Example",
+            "type": "acute_trust",
+            "nation": nation,
+            "headcount": 1000,
+        },
         "unions": [{"name": "UNISON", "short_name": "UNISON"}],
         "dates": {"effective": dt.date(2026, 4, 1), "review": dt.date(2028, 4, 1)},
         "clauses": choices,
@@ -110,6 +118,8 @@ def check_library(library: Library) -> list[Problem]:
     terms_source = library.sources["terms"]
     for term in library.terms:
         if term not in used_terms:
-            problems.append(terms_source.problem(("terms", term), "defined but no clause uses it", severity="warning"))
+            problems.append(
+                terms_source.problem(("terms", term), "defined but no clause uses it", severity="warning")
+            )
     problems.extend(stale_citations(library))
     return problems

@@ -63,7 +63,9 @@ def _library(path: Path | None):
 
 
 library_option = click.option(
-    "--library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
+    "--library",
+    "library_dir",
+    type=click.Path(path_type=Path, file_okay=False),
     help="Clause library folder to use instead of the bundled one.",
 )
 
@@ -81,13 +83,30 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write the agreements into.")
-@click.option("-f", "--format", "formats", default="docx,md,html", show_default=True,
-              help="Comma-separated output formats: docx, md, html.")
-@click.option("--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments",
-              show_default=True,
-              help="Commentary as Word comments / footnotes, as an appendix, or none (a clean signing copy).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the agreements into.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="docx,md,html",
+    show_default=True,
+    help="Comma-separated output formats: docx, md, html.",
+)
+@click.option(
+    "--notes",
+    type=click.Choice(["comments", "appendix", "none"]),
+    default="comments",
+    show_default=True,
+    help="Commentary as Word comments / footnotes, as an appendix, or none (a clean signing copy).",
+)
 @library_option
 @_handle_errors
 def build(specs: tuple[Path, ...], out_dir: Path, formats: str, notes: str, library_dir: Path | None) -> None:
@@ -132,20 +151,47 @@ def validate(paths: tuple[Path, ...], strict: bool, library_dir: Path | None) ->
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path, exists=True))
-@click.option("--base", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Base spec that each row of a table overrides (needed for .csv/.xlsx input).")
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write one sub-folder per employer into, and manifest.json.")
-@click.option("-f", "--format", "formats", default="docx,md,html", show_default=True,
-              help="Comma-separated output formats: docx, md, html.")
-@click.option("--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments", show_default=True)
+@click.option(
+    "--base",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Base spec that each row of a table overrides (needed for .csv/.xlsx input).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write one sub-folder per employer into, and manifest.json.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="docx,md,html",
+    show_default=True,
+    help="Comma-separated output formats: docx, md, html.",
+)
+@click.option(
+    "--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments", show_default=True
+)
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild employers whose inputs and outputs are unchanged.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @library_option
 @_handle_errors
-def batch(source: Path, base: Path | None, out_dir: Path, formats: str, notes: str, workers: int | None,
-          force: bool, quiet: bool, library_dir: Path | None) -> None:
+def batch(
+    source: Path,
+    base: Path | None,
+    out_dir: Path,
+    formats: str,
+    notes: str,
+    workers: int | None,
+    force: bool,
+    quiet: bool,
+    library_dir: Path | None,
+) -> None:
     """Build agreements for many employers: SOURCE is a folder of specs, or a
     .csv/.xlsx table with one row per employer over a --base spec.
 
@@ -169,26 +215,49 @@ def batch(source: Path, base: Path | None, out_dir: Path, formats: str, notes: s
         raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
     fmt_list = [f.strip() for f in formats.split(",") if f.strip()]
     if quiet:
-        result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
-                           workers=workers, force=force)
+        result = run_batch(
+            jobs, out_dir, library=library, formats=fmt_list, notes=notes, workers=workers, force=force
+        )
     elif sys.stderr.isatty():
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task("Building", total=len(jobs))
-            result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
-                               workers=workers, force=force,
-                               progress=lambda outcome, done, total: bar.update(task, completed=done))
+            result = run_batch(
+                jobs,
+                out_dir,
+                library=library,
+                formats=fmt_list,
+                notes=notes,
+                workers=workers,
+                force=force,
+                progress=lambda outcome, done, total: bar.update(task, completed=done),
+            )
     else:
-        result = run_batch(jobs, out_dir, library=library, formats=fmt_list, notes=notes,
-                           workers=workers, force=force, progress=plain_progress())
+        result = run_batch(
+            jobs,
+            out_dir,
+            library=library,
+            formats=fmt_list,
+            notes=notes,
+            workers=workers,
+            force=force,
+            progress=plain_progress(),
+        )
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
     for outcome in result.failures:
         for line in (outcome.error or "failed").splitlines():
-            _err(f"error: {outcome.source}: {line}" if not line.startswith(outcome.source) else f"error: {line}", "red")
+            _err(
+                f"error: {outcome.source}: {line}"
+                if not line.startswith(outcome.source)
+                else f"error: {line}",
+                "red",
+            )
     click.echo(result.manifest)
-    _err(f"batch: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
-         "red" if result.failures else None)
+    _err(
+        f"batch: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
+        "red" if result.failures else None,
+    )
     if result.failures:
         sys.exit(EXIT_INPUT)
 
@@ -196,15 +265,27 @@ def batch(source: Path, base: Path | None, out_dir: Path, formats: str, notes: s
 @cli.command("review")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", default="md,html,docx", show_default=True,
-              help="Comma-separated report formats: md, html, docx (the agreement with findings as comments).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="md,html,docx",
+    show_default=True,
+    help="Comma-separated report formats: md, html, docx (the agreement with findings as comments).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is at or above --fail-on.")
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
-              help="The severity that fails a --strict run.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["low", "medium", "high"]),
+    default="medium",
+    show_default=True,
+    help="The severity that fails a --strict run.",
+)
 @library_option
 @_handle_errors
-def review_command(spec: Path, out_dir: Path, formats: str, strict: bool, fail_on: str,
-                   library_dir: Path | None) -> None:
+def review_command(
+    spec: Path, out_dir: Path, formats: str, strict: bool, fail_on: str, library_dir: Path | None
+) -> None:
     """Review a SPEC's agreements against the model, for a staff-side chair.
 
     Reports wording that departs from the model (with a redline), variants
@@ -215,8 +296,9 @@ def review_command(spec: Path, out_dir: Path, formats: str, strict: bool, fail_o
     from ._reports import write_review
     from ._review import severity_rank
 
-    result, paths = write_review(spec, out_dir, formats=formats.split(","),
-                                 library=_library(library_dir) if library_dir else None)
+    result, paths = write_review(
+        spec, out_dir, formats=formats.split(","), library=_library(library_dir) if library_dir else None
+    )
     for path in paths:
         click.echo(path)
     _err(f"review: {result.summary()}")
@@ -230,16 +312,34 @@ def review_command(spec: Path, out_dir: Path, formats: str, strict: bool, fail_o
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", default="docx,md,html", show_default=True)
-@click.option("--old-library", type=click.Path(path_type=Path, file_okay=False),
-              help="Clause library for OLD (default: the bundled one).")
-@click.option("--new-library", type=click.Path(path_type=Path, file_okay=False),
-              help="Clause library for NEW (default: the same as OLD).")
+@click.option(
+    "--old-library",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Clause library for OLD (default: the bundled one).",
+)
+@click.option(
+    "--new-library",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Clause library for NEW (default: the same as OLD).",
+)
 @click.option("--author", default="agreement-kit", show_default=True, help="Author of the tracked changes.")
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="Date of the tracked changes (default: NEW's effective date).")
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Date of the tracked changes (default: NEW's effective date).",
+)
 @_handle_errors
-def compare_command(old: Path, new: Path, out_dir: Path, formats: str, old_library: Path | None,
-                    new_library: Path | None, author: str, date) -> None:
+def compare_command(
+    old: Path,
+    new: Path,
+    out_dir: Path,
+    formats: str,
+    old_library: Path | None,
+    new_library: Path | None,
+    author: str,
+    date,
+) -> None:
     """Compare two versions of an agreement clause by clause.
 
     OLD and NEW are specs (the same spec twice with --old-library and
@@ -252,9 +352,17 @@ def compare_command(old: Path, new: Path, out_dir: Path, formats: str, old_libra
 
     old_lib = _library(old_library) if old_library else None
     new_lib = _library(new_library) if new_library else None
-    when = date.replace(tzinfo=dt.timezone.utc) if date else None
-    diffs, paths = write_compare(old, new, out_dir, old_library=old_lib, new_library=new_lib,
-                                 author=author, date=when, formats=formats.split(","))
+    when = date.replace(tzinfo=dt.UTC) if date else None
+    diffs, paths = write_compare(
+        old,
+        new,
+        out_dir,
+        old_library=old_lib,
+        new_library=new_lib,
+        author=author,
+        date=when,
+        formats=formats.split(","),
+    )
     for path in paths:
         click.echo(path)
     for diff in diffs:
@@ -296,8 +404,13 @@ def clauses_show(clause_id: str, library_dir: Path | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for the schema files (default: the library's schema/ folder).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the schema files (default: the library's schema/ folder).",
+)
 @_handle_errors
 def schema(out_dir: Path | None) -> None:
     """Write JSON Schemas for specs and clause files, for editor completion."""

@@ -59,7 +59,8 @@ class ClauseDiff:
         if self.status == "removed":
             return f"{self.old.number} {self.old.title}: removed"
         moved = f" (was {self.old.number})" if self.moved else ""
-        return f"{self.new.number} {self.new.title}{moved}: {'changed' if self.status == 'changed' else 'moved' if self.moved else 'unchanged'}"
+        state = "changed" if self.status == "changed" else "moved" if self.moved else "unchanged"
+        return f"{self.new.number} {self.new.title}{moved}: {state}"
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,14 @@ def _diff_units(old: list[Unit], new: list[Unit]) -> tuple[UnitChange, ...]:
     matcher = difflib.SequenceMatcher(None, [u.text for u in old], [u.text for u in new], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.extend(UnitChange("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
+            out.extend(UnitChange("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
             continue
         pairs = min(i2 - i1, j2 - j1)
         for k in range(pairs):  # replaced units: pair them up and redline the words
             o, n = old[i1 + k], new[j1 + k]
             out.append(UnitChange("changed", o, n, words_redline(o.text, n.text)))
-        out.extend(UnitChange("deleted", o, None) for o in old[i1 + pairs:i2])
-        out.extend(UnitChange("inserted", None, n) for n in new[j1 + pairs:j2])
+        out.extend(UnitChange("deleted", o, None) for o in old[i1 + pairs : i2])
+        out.extend(UnitChange("inserted", None, n) for n in new[j1 + pairs : j2])
     return tuple(out)
 
 
@@ -130,16 +131,34 @@ def compare_agreements(old: Agreement | None, new: Agreement | None) -> Agreemen
         o, n = old_clauses.get(cid), new_clauses.get(cid)
         section = new_sections.get(cid) or old_sections.get(cid, "")
         if o is None:
-            diffs.append(ClauseDiff(cid, "added", None, n, section,
-                                    tuple(UnitChange("inserted", None, u) for u in units(n.blocks))))
+            diffs.append(
+                ClauseDiff(
+                    cid,
+                    "added",
+                    None,
+                    n,
+                    section,
+                    tuple(UnitChange("inserted", None, u) for u in units(n.blocks)),
+                )
+            )
         elif n is None:
-            diffs.append(ClauseDiff(cid, "removed", o, None, section,
-                                    tuple(UnitChange("deleted", u, None) for u in units(o.blocks))))
+            diffs.append(
+                ClauseDiff(
+                    cid,
+                    "removed",
+                    o,
+                    None,
+                    section,
+                    tuple(UnitChange("deleted", u, None) for u in units(o.blocks)),
+                )
+            )
         else:
             changes = _diff_units(units(o.blocks), units(n.blocks))
             title = words_redline(o.title, n.title) if o.title != n.title else None
             changed = title is not None or any(c.op != "equal" for c in changes)
-            diffs.append(ClauseDiff(cid, "changed" if changed else "unchanged", o, n, section, changes, title))
+            diffs.append(
+                ClauseDiff(cid, "changed" if changed else "unchanged", o, n, section, changes, title)
+            )
     return AgreementDiff(base.kind, base.title, old, new, tuple(diffs))
 
 

@@ -26,15 +26,21 @@ class Located:
     def line(self, field: str = "") -> int | None:
         return self.source.line_of(self.loc + ((field,) if field else ()))
 
-    def problem(self, field: str, message: str, *, template_line: int | None = None,
-                severity: str = "error") -> Problem:
+    def problem(
+        self, field: str, message: str, *, template_line: int | None = None, severity: str = "error"
+    ) -> Problem:
         parts = tuple(int(p) if p.isdigit() else p for p in field.split(".")) if field else ()
         loc = self.loc + parts
         line = self.source.line_of(loc)
         if template_line is not None and line is not None:
             line += template_line  # block scalars start on the line after the key
-        return Problem(self.source.file, line, f"{self.clause.id}.{field}" if field else self.clause.id,
-                       message, severity)
+        return Problem(
+            self.source.file,
+            line,
+            f"{self.clause.id}.{field}" if field else self.clause.id,
+            message,
+            severity,
+        )
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,11 @@ def load_library(root: Path | None = None) -> Library:
             located = Located(clause, source, ("clauses", index))
             if clause.id in clauses:
                 first = clauses[clause.id]
-                problems.append(located.problem("id", f"duplicate clause id (also at {first.source.file}:{first.line('id')})"))
+                problems.append(
+                    located.problem(
+                        "id", f"duplicate clause id (also at {first.source.file}:{first.line('id')})"
+                    )
+                )
                 continue
             if not clause.id.startswith(topic.topic + "."):
                 problems.append(located.problem("id", f"clause ids in this file start with '{topic.topic}.'"))
@@ -123,8 +133,9 @@ def _cross_check(library: Library) -> list[Problem]:
                 if located is None:
                     problems.append(kinds_src.problem(loc, f"unknown clause id {entry.clause}"))
                 elif kind_name not in located.clause.kinds:
-                    problems.append(kinds_src.problem(
-                        loc, f"{entry.clause} does not list '{kind_name}' among its kinds"))
+                    problems.append(
+                        kinds_src.problem(loc, f"{entry.clause} does not list '{kind_name}' among its kinds")
+                    )
     for located in library.clauses.values():
         clause = located.clause
         for kind in clause.kinds:
@@ -132,7 +143,9 @@ def _cross_check(library: Library) -> list[Problem]:
                 problems.append(located.problem("kinds", f"unknown agreement kind '{kind}'"))
         for i, key in enumerate(clause.references):
             if key not in library.instruments:
-                problems.append(located.problem(f"references.{i}", f"unknown reference '{key}' (not in references.yaml)"))
+                problems.append(
+                    located.problem(f"references.{i}", f"unknown reference '{key}' (not in references.yaml)")
+                )
     return problems
 
 
@@ -144,9 +157,11 @@ def stale_citations(library: Library) -> list[Problem]:
             inst = library.instruments.get(key)
             if inst is not None and inst.status in BAD_STATUSES:
                 changed = f" by {inst.changed_by}" if inst.changed_by else ""
-                out.append(located.problem(
-                    f"references.{i}",
-                    f"cites {inst.short}, which is {inst.status}{changed} (register as at {inst.as_at})",
-                    severity="warning",
-                ))
+                out.append(
+                    located.problem(
+                        f"references.{i}",
+                        f"cites {inst.short}, which is {inst.status}{changed} (register as at {inst.as_at})",
+                        severity="warning",
+                    )
+                )
     return out

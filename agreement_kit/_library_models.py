@@ -8,7 +8,7 @@ error rather than a silently ignored setting.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -28,6 +28,7 @@ class Strict(BaseModel):
 
 
 # --- parameters -----------------------------------------------------------
+
 
 class _Param(Strict):
     label: str
@@ -62,7 +63,7 @@ class IntegerParam(_Param):
     guidance: IntegerGuidance | None = None
 
     @model_validator(mode="after")
-    def _bounds(self) -> "IntegerParam":
+    def _bounds(self) -> IntegerParam:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is greater than max")
         if self.default is not None:
@@ -81,7 +82,7 @@ class ChoiceParam(_Param):
     recommended: str | None = None
 
     @model_validator(mode="after")
-    def _known(self) -> "ChoiceParam":
+    def _known(self) -> ChoiceParam:
         for name in ("default", "recommended"):
             value = getattr(self, name)
             if value is not None and value not in self.choices:
@@ -107,12 +108,13 @@ class ListParam(_Param):
 
 
 Param = Annotated[
-    Union[TextParam, IntegerParam, ChoiceParam, BooleanParam, DateParam, ListParam],
+    TextParam | IntegerParam | ChoiceParam | BooleanParam | DateParam | ListParam,
     Field(discriminator="type"),
 ]
 
 
 # --- clauses --------------------------------------------------------------
+
 
 class Variant(Strict):
     label: str
@@ -143,7 +145,7 @@ class Clause(Strict):
     """Content the assembler appends after the text (the definitions list, the unions list)."""
 
     @model_validator(mode="after")
-    def _wording(self) -> "Clause":
+    def _wording(self) -> Clause:
         if (self.text is None) == (not self.variants):
             raise ValueError("give either text or variants, not both and not neither")
         if self.variants:
@@ -179,6 +181,7 @@ class ClauseFile(Strict):
 
 # --- defined terms --------------------------------------------------------
 
+
 class Term(Strict):
     definition: str
     """Markup text; may use the same context as clause text (org, nation...)."""
@@ -192,7 +195,9 @@ class TermsFile(Strict):
 
 # --- cited instruments ----------------------------------------------------
 
-Status = Literal["in_force", "amended", "partly_in_force", "prospective", "repealed", "superseded", "guidance"]
+Status = Literal[
+    "in_force", "amended", "partly_in_force", "prospective", "repealed", "superseded", "guidance"
+]
 
 
 class Instrument(Strict):
@@ -214,6 +219,7 @@ class ReferencesFile(Strict):
 
 # --- agreement outlines ---------------------------------------------------
 
+
 class OutlineEntry(Strict):
     clause: ClauseId
     default: bool = True
@@ -225,7 +231,7 @@ class Section(Strict):
     title: str
     clauses: list[
         Annotated[
-            Union[Annotated[ClauseId, Tag("id")], Annotated[OutlineEntry, Tag("entry")]],
+            Annotated[ClauseId, Tag("id")] | Annotated[OutlineEntry, Tag("entry")],
             Discriminator(lambda v: "id" if isinstance(v, str) else "entry"),
         ]
     ] = Field(min_length=1)
@@ -245,8 +251,8 @@ class KindsFile(Strict):
     kinds: dict[KindName, Kind] = Field(min_length=1)
 
 
-
 # --- checklists -----------------------------------------------------------
+
 
 class ChecklistItem(Strict):
     id: ParamName

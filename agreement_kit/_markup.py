@@ -23,10 +23,10 @@ from ._templating import CLOSE, OPEN
 _CLAUSE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _TERM = re.compile(r"^[A-Z][A-Za-z' \-]*$")
 _TOKEN = re.compile(
-    r"\\[*\[\]\\-]"                 # escaped character
-    r"|\*\*|\*"                    # emphasis markers
-    r"|\[\[([^\[\]]*)\]\]"         # reference or term
-    rf"|{OPEN}(\d+){CLOSE}"        # a value placed by Jinja
+    r"\\[*\[\]\\-]"  # escaped character
+    r"|\*\*|\*"  # emphasis markers
+    r"|\[\[([^\[\]]*)\]\]"  # reference or term
+    rf"|{OPEN}(\d+){CLOSE}"  # a value placed by Jinja
 )
 
 
@@ -58,9 +58,13 @@ def parse(
         if paragraph:
             blocks.append(Paragraph(_inlines(" ".join(paragraph), literals, ref_label, on_term, start_line)))
         if items:
-            blocks.append(ItemList(tuple(
-                _inlines(" ".join(item), literals, ref_label, on_term, start_line) for item in items
-            )))
+            blocks.append(
+                ItemList(
+                    tuple(
+                        _inlines(" ".join(item), literals, ref_label, on_term, start_line) for item in items
+                    )
+                )
+            )
         paragraph, items = [], []
 
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -70,7 +74,9 @@ def parse(
             continue
         if line.startswith("- "):
             if paragraph:
-                blocks.append(Paragraph(_inlines(" ".join(paragraph), literals, ref_label, on_term, start_line)))
+                blocks.append(
+                    Paragraph(_inlines(" ".join(paragraph), literals, ref_label, on_term, start_line))
+                )
                 paragraph = []
             items.append([line[2:].strip()])
             start_line = number
@@ -102,7 +108,7 @@ def _inlines(
             buffer.clear()
 
     for match in _TOKEN.finditer(text):
-        buffer.append(text[pos:match.start()])
+        buffer.append(text[pos : match.start()])
         pos = match.end()
         token = match.group(0)
         if token.startswith("\\"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class TermUse:
     italic: bool = False
 
 
-Inline = Union[Text, Ref, TermUse]
+Inline = Text | Ref | TermUse
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ItemList:
     items: tuple[tuple[Inline, ...], ...]
 
 
-Block = Union[Paragraph, ItemList]
+Block = Paragraph | ItemList
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Provenance:
     recommended_variant: str | None = None
     recommended_variant_label: str | None = None
     model_text: str | None = None  # the library template that custom text replaced
-    model_blocks: tuple["Block", ...] = ()  # that wording rendered with the same values
+    model_blocks: tuple[Block, ...] = ()  # that wording rendered with the same values
     reason: str | None = None
     params: tuple[ParamValue, ...] = ()
 
@@ -140,6 +140,17 @@ class Definition:
 
 
 @dataclass(frozen=True)
+class Omitted:
+    """A clause the model recommends that the parties left out, with its
+    commentary rendered for this agreement: what a reviewer needs to see."""
+
+    id: str
+    title: str
+    section: str
+    note: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
 class Agreement:
     kind: str
     title: str
@@ -157,6 +168,7 @@ class Agreement:
     library_version: str
     sections: tuple[Section, ...]
     definitions: tuple[Definition, ...] = field(default=())
+    omitted: tuple[Omitted, ...] = field(default=())
 
     def clauses(self) -> list[Clause]:
         return [c for s in self.sections for c in s.clauses]

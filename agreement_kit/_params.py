@@ -68,8 +68,14 @@ def _safe(value: str) -> str:
 def _describe(value: Any) -> str:
     if value is None:
         return "an empty value"
-    kind = {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    kind = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
     shown = repr(value) if not isinstance(value, (list, dict)) else ""
     return f"{kind} {shown}".strip()
 

@@ -28,8 +28,9 @@ def _formats(formats: Sequence[str]) -> list[str]:
     return wanted
 
 
-def write_review(spec_path: Path, out_dir: Path, *, formats: Sequence[str] = REPORT_FORMATS,
-                 library: Library | None = None) -> tuple[Review, list[Path]]:
+def write_review(
+    spec_path: Path, out_dir: Path, *, formats: Sequence[str] = REPORT_FORMATS, library: Library | None = None
+) -> tuple[Review, list[Path]]:
     """Review one spec against the model; write the report in each format."""
     from .render._review import render_review_docx, render_review_html, render_review_markdown
 
@@ -46,17 +47,25 @@ def write_review(spec_path: Path, out_dir: Path, *, formats: Sequence[str] = REP
     if "docx" in formats:
         for agreement in result.agreements:
             findings = [f for f in result.findings if f.agreement == agreement.kind]
-            files.append((out_dir / f"{stem}-{agreement.kind}-review.docx",
-                          render_review_docx(agreement, findings)))
+            files.append(
+                (out_dir / f"{stem}-{agreement.kind}-review.docx", render_review_docx(agreement, findings))
+            )
     for path, data in files:
         write_atomic(path, data)
     return result, [p for p, _ in files]
 
 
-def write_compare(old_spec: Path, new_spec: Path, out_dir: Path, *,
-                  old_library: Library | None = None, new_library: Library | None = None,
-                  author: str = "agreement-kit", date: dt.datetime | None = None,
-                  formats: Sequence[str] = REPORT_FORMATS) -> tuple[list[AgreementDiff], list[Path]]:
+def write_compare(
+    old_spec: Path,
+    new_spec: Path,
+    out_dir: Path,
+    *,
+    old_library: Library | None = None,
+    new_library: Library | None = None,
+    author: str = "agreement-kit",
+    date: dt.datetime | None = None,
+    formats: Sequence[str] = REPORT_FORMATS,
+) -> tuple[list[AgreementDiff], list[Path]]:
     """Compare two versions (two specs, or one spec under two libraries); write redlines."""
     from .render._compare import render_compare_docx, render_compare_html, render_compare_markdown
 
@@ -65,7 +74,7 @@ def write_compare(old_spec: Path, new_spec: Path, out_dir: Path, *,
     new_library = new_library or old_library
     old_loaded, new_loaded = load_spec(old_spec), load_spec(new_spec)
     diffs = compare(assemble(old_loaded, old_library), assemble(new_loaded, new_library))
-    date = date or dt.datetime.combine(new_loaded.spec.dates.effective, dt.time(), dt.timezone.utc)
+    date = date or dt.datetime.combine(new_loaded.spec.dates.effective, dt.time(), dt.UTC)
     stem = new_loaded.spec.organisation.file_stem
     files: list[tuple[Path, bytes]] = []
     if "md" in formats:
@@ -74,8 +83,12 @@ def write_compare(old_spec: Path, new_spec: Path, out_dir: Path, *,
         files.append((out_dir / f"{stem}-changes.html", render_compare_html(diffs).encode()))
     if "docx" in formats:
         for diff in diffs:
-            files.append((out_dir / f"{stem}-{diff.kind}-changes.docx",
-                          render_compare_docx(diff, author=author, date=date)))
+            files.append(
+                (
+                    out_dir / f"{stem}-{diff.kind}-changes.docx",
+                    render_compare_docx(diff, author=author, date=date),
+                )
+            )
     for path, data in files:
         write_atomic(path, data)
     return diffs, [p for p, _ in files]

@@ -109,14 +109,15 @@ def note_text(clause: Clause) -> str:
 def review(loaded: LoadedSpec, library: Library) -> Review:
     agreements = assemble(loaded, library)
     result = Review(loaded.spec.organisation.name, agreements)
-    nation = loaded.spec.organisation.nation
     for agreement in agreements:
         for clause in agreement.clauses():
             result.findings.extend(_clause_findings(agreement, clause, library))
-        result.findings.extend(_absent(agreement, loaded, library, nation))
+        result.findings.extend(_absent(agreement))
     results, findings = _checklists(agreements, library)
     result.checklists, result.findings = results, result.findings + findings
-    result.findings.sort(key=lambda f: (-severity_rank(f.severity), f.agreement, _number_key(f.clause_number)))
+    result.findings.sort(
+        key=lambda f: (-severity_rank(f.severity), f.agreement, _number_key(f.clause_number))
+    )
     return result
 
 
@@ -124,10 +125,18 @@ def _number_key(number: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split(".")) if number else (0,)
 
 
-def _finding(agreement: Agreement, clause: Clause, severity: str, category: str, summary: str,
-             detail: tuple[str, ...] = (), redline: Redline | None = None) -> Finding:
-    return Finding(severity, category, agreement.kind, clause.id, clause.number, clause.title,
-                   summary, detail, redline)
+def _finding(
+    agreement: Agreement,
+    clause: Clause,
+    severity: str,
+    category: str,
+    summary: str,
+    detail: tuple[str, ...] = (),
+    redline: Redline | None = None,
+) -> Finding:
+    return Finding(
+        severity, category, agreement.kind, clause.id, clause.number, clause.title, summary, detail, redline
+    )
 
 
 def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> list[Finding]:
@@ -137,34 +146,71 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
     if prov.source == "custom":
         redline = words_redline(blocks_text(prov.model_blocks), blocks_text(clause.blocks))
         reason = f"Reason given: {prov.reason}" if prov.reason else "No reason for the departure is recorded."
-        out.append(_finding(agreement, clause, "medium", "wording",
-                            "wording departs from the model", (reason, why), redline))
+        out.append(
+            _finding(
+                agreement,
+                clause,
+                "medium",
+                "wording",
+                "wording departs from the model",
+                (reason, why),
+                redline,
+            )
+        )
     elif prov.source == "added":
         reason = f"Reason given: {prov.reason}" if prov.reason else "No reason is recorded."
-        out.append(_finding(agreement, clause, "low", "wording",
-                            "clause written by the parties; not in the model", (reason,)))
+        out.append(
+            _finding(
+                agreement,
+                clause,
+                "low",
+                "wording",
+                "clause written by the parties; not in the model",
+                (reason,),
+            )
+        )
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
-        located = library.clauses[clause.id]
-        recommended = located.clause.variants[prov.recommended_variant].label
-        variant_note = located.clause.variants[prov.variant].note
-        out.append(_finding(agreement, clause, "low", "variant",
-                            f"uses the variant “{prov.variant_label}” rather than the recommended “{recommended}”",
-                            tuple(t for t in (variant_note, why) if t)))
+        out.append(
+            _finding(
+                agreement,
+                clause,
+                "low",
+                "variant",
+                f"uses the variant “{prov.variant_label}” rather than the recommended"
+                f" “{prov.recommended_variant_label}”",
+                (why,),
+            )
+        )
     if clause.id in library.clauses:
         params = library.clauses[clause.id].clause.params
         for value in prov.params:
             finding = _parameter_finding(params[value.name], value.value)
             if finding:
                 severity, summary, reason = finding
-                out.append(_finding(agreement, clause, severity, "parameter",
-                                    f"{value.label}: {summary}", tuple(t for t in (reason, why) if t)))
+                out.append(
+                    _finding(
+                        agreement,
+                        clause,
+                        severity,
+                        "parameter",
+                        f"{value.label}: {summary}",
+                        tuple(t for t in (reason, why) if t),
+                    )
+                )
     for citation in clause.citations:
         if citation.status in BAD_STATUSES:
             inst = library.instruments[citation.key]
             changed = f" by {inst.changed_by}" if inst.changed_by else ""
-            out.append(_finding(agreement, clause, "medium", "citation",
-                                f"cites {citation.short}, which is {citation.status}{changed}",
-                                tuple(t for t in (inst.note,) if t)))
+            out.append(
+                _finding(
+                    agreement,
+                    clause,
+                    "medium",
+                    "citation",
+                    f"cites {citation.short}, which is {citation.status}{changed}",
+                    tuple(t for t in (inst.note,) if t),
+                )
+            )
     return out
 
 
@@ -176,27 +222,38 @@ def _parameter_finding(param: lm.Param, value) -> tuple[str, str, str | None] | 
         if g.max is not None and value > g.max:
             return "medium", f"{value}{unit} is above the guidance maximum of {g.max}", g.why
     if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
-        return "low", (f"“{param.choices[value]}” rather than the recommended "
-                       f"“{param.choices[param.recommended]}”"), param.help
+        return (
+            "low",
+            (f"“{param.choices[value]}” rather than the recommended “{param.choices[param.recommended]}”"),
+            param.help,
+        )
     if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
-        return "low", f"set to {'yes' if value else 'no'}; the guidance recommends {'yes' if param.recommended else 'no'}", param.help
+        return (
+            "low",
+            f"set to {_yes_no(value)}; the guidance recommends {_yes_no(param.recommended)}",
+            param.help,
+        )
     return None
 
 
-def _absent(agreement: Agreement, loaded: LoadedSpec, library: Library, nation: str) -> list[Finding]:
-    removed = set(loaded.spec.remove)
-    present = {c.id for c in agreement.clauses()}
-    out = []
-    for section in library.kinds[agreement.kind].sections:
-        for entry in section.entries():
-            located = library.clauses[entry.clause]
-            if (entry.default and entry.clause in removed and entry.clause not in present
-                    and nation in located.clause.nations):
-                note = " ".join(located.clause.note.split())
-                out.append(Finding("high", "absent", agreement.kind, entry.clause, None, located.clause.title,
-                                   f"recommended clause “{located.clause.title}” ({section.title}) is absent",
-                                   (note,)))
-    return out
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _absent(agreement: Agreement) -> list[Finding]:
+    return [
+        Finding(
+            "high",
+            "absent",
+            agreement.kind,
+            o.id,
+            None,
+            o.title,
+            f"recommended clause “{o.title}” ({o.section}) is absent",
+            (blocks_text(o.note),),
+        )
+        for o in agreement.omitted
+    ]
 
 
 def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[ChecklistResult], list[Finding]]:
@@ -211,17 +268,37 @@ def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[Che
             found = [clauses[cid] for cid in item.clauses if cid in clauses]
             strong = [c for _, c in found if not _weakened(c, library)]
             status = "covered" if strong else "weakened" if found else "missing"
-            results.append(ChecklistResult(checklist.id, checklist.title, item.id, item.text, status,
-                                           tuple(f"{c.number} {c.title}" for _, c in found)))
+            results.append(
+                ChecklistResult(
+                    checklist.id,
+                    checklist.title,
+                    item.id,
+                    item.text,
+                    status,
+                    tuple(f"{c.number} {c.title}" for _, c in found),
+                )
+            )
             if status != "covered":
                 agreement, clause = found[0] if found else (agreements[0], None)
                 severity = "high" if status == "missing" else "medium"
                 summary = f"{checklist.title}: “{item.text}” is {status}"
-                detail = ("Only covered by wording that departs from the model or a choice outside the guidance."
-                          if status == "weakened" else "No clause of this agreement covers it.",)
-                findings.append(Finding(severity, "checklist", agreement.kind,
-                                        clause.id if clause else None, clause.number if clause else None,
-                                        clause.title if clause else checklist.title, summary, detail))
+                detail = (
+                    "Only covered by wording that departs from the model or a choice outside the guidance."
+                    if status == "weakened"
+                    else "No clause of this agreement covers it.",
+                )
+                findings.append(
+                    Finding(
+                        severity,
+                        "checklist",
+                        agreement.kind,
+                        clause.id if clause else None,
+                        clause.number if clause else None,
+                        clause.title if clause else checklist.title,
+                        summary,
+                        detail,
+                    )
+                )
     return results, findings
 
 

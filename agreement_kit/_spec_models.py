@@ -36,12 +36,24 @@ def _one_line(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_xml_safe)]
-Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe), AfterValidator(_one_line)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,62}$"), AfterValidator(lambda s: _not_reserved(s))]
+Line = Annotated[
+    str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe), AfterValidator(_one_line)
+]
+Slug = Annotated[
+    str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,62}$"), AfterValidator(lambda s: _not_reserved(s))
+]
 
 OrgType = Literal[
-    "acute_trust", "teaching_trust", "ambulance_trust", "mental_health_trust", "community_trust",
-    "ccg", "icb", "health_board", "special_health_board", "other",
+    "acute_trust",
+    "teaching_trust",
+    "ambulance_trust",
+    "mental_health_trust",
+    "community_trust",
+    "ccg",
+    "icb",
+    "health_board",
+    "special_health_board",
+    "other",
 ]
 
 
@@ -89,7 +101,7 @@ class ClauseChoice(Strict):
     """Why the parties departed from the model wording."""
 
     @model_validator(mode="after")
-    def _reason_with_text(self) -> "ClauseChoice":
+    def _reason_with_text(self) -> ClauseChoice:
         if self.text is not None and not self.text.strip():
             raise ValueError("text is empty; remove it to use the model wording")
         if self.reason is not None and self.text is None:
@@ -128,7 +140,7 @@ class Dates(Strict):
         return value
 
     @model_validator(mode="after")
-    def _order(self) -> "Dates":
+    def _order(self) -> Dates:
         if self.review is not None and self.review <= self.effective:
             raise ValueError("review date must be after the effective date")
         return self
@@ -152,7 +164,7 @@ class Spec(Strict):
     signatories: list[Signatory] = []
 
     @model_validator(mode="after")
-    def _unique(self) -> "Spec":
+    def _unique(self) -> Spec:
         if len(set(self.agreements)) != len(self.agreements):
             raise ValueError("agreements lists a kind twice")
         short = [u.short_name for u in self.unions]
@@ -163,7 +175,14 @@ class Spec(Strict):
 
 
 # Names Windows reserves for devices: a folder called "con" cannot be made there.
-RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def slugify(text: str) -> str:

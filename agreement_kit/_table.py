@@ -39,7 +39,7 @@ class RowSource(SourceMap):
     def problem(self, loc: Loc, message: str, *, severity: str = "error") -> Problem:
         loc = tuple(loc)
         for prefix, column in (self.columns or {}).items():
-            if loc[:len(prefix)] == prefix:
+            if loc[: len(prefix)] == prefix:
                 return Problem(self.file, self.row, column, message, severity)
         return self.base.problem(loc, message, severity=severity)
 
@@ -57,7 +57,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         try:
             import openpyxl
         except ImportError:
-            raise InputError([Problem(name, None, "", "reading .xlsx needs openpyxl: pip install 'agreement-kit[xlsx]'")]) from None
+            raise InputError(
+                [Problem(name, None, "", "reading .xlsx needs openpyxl: pip install 'agreement-kit[xlsx]'")]
+            ) from None
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a bad file
@@ -99,7 +101,7 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
     for number, values in body:
         data = copy.deepcopy(base)
         columns: dict[Loc, str] = {}
-        for column, target, value in zip(header, targets, values):
+        for column, target, value in zip(header, targets, values, strict=False):  # short rows: blanks
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             loc, param = target
@@ -110,7 +112,11 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
                 continue
             columns[loc] = column
         if len(values) > len(header):
-            problems.append(Problem(name, number, "", f"has {len(values)} cells but the header names {len(header)} columns"))
+            problems.append(
+                Problem(
+                    name, number, "", f"has {len(values)} cells but the header names {len(header)} columns"
+                )
+            )
         out.append(Row(number, data, RowSource(name, base=base_source, row=number, columns=columns)))
     if problems:
         raise InputError(problems)
@@ -127,8 +133,9 @@ def _target(column: str, library: Library) -> tuple[Loc, lm.Param | None] | str:
     clause_id, _, leaf = column.rpartition(".")
     located = library.clauses.get(clause_id)
     if located is None:
-        return (f"unknown column: not a spec field ({', '.join(sorted(SPEC_FIELDS))})"
-                " nor <clause id>.<parameter>")
+        return (
+            f"unknown column: not a spec field ({', '.join(sorted(SPEC_FIELDS))}) nor <clause id>.<parameter>"
+        )
     if leaf == "variant":
         return ("clauses", clause_id, "variant"), None
     param = located.clause.params.get(leaf)
@@ -184,6 +191,8 @@ def _set(data: dict[str, Any], loc: Loc, value: Any) -> None:
         if child is None:
             child = node[part] = {}
         if not isinstance(child, dict):
-            raise ValueError(f"cannot set {'.'.join(map(str, loc))}: {part} is not a mapping in the base spec")
+            raise ValueError(
+                f"cannot set {'.'.join(map(str, loc))}: {part} is not a mapping in the base spec"
+            )
         node = child
     node[loc[-1]] = value

@@ -24,8 +24,29 @@ OPEN, CLOSE = "\ue000", "\ue001"
 
 _literals: ContextVar[list[str]] = ContextVar("literals")
 
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+_SMALL = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 
 
 class ChoiceValue(str):
@@ -33,7 +54,7 @@ class ChoiceValue(str):
 
     words: str
 
-    def __new__(cls, key: str, words: str) -> "ChoiceValue":
+    def __new__(cls, key: str, words: str) -> ChoiceValue:
         obj = super().__new__(cls, key)
         obj.words = words
         return obj

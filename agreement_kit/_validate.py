@@ -61,7 +61,13 @@ def _check_spec(path: Path, library: Library) -> list[Problem]:
         for clause in agreement.clauses():
             for citation in clause.citations:
                 if citation.status in BAD_STATUSES:
-                    warnings.append(loaded.source.problem(
-                        (), f"{agreement.short_title} clause {clause.number} ({clause.id}) cites {citation.short},"
-                            f" which is {citation.status}", severity="warning"))
+                    warnings.append(
+                        loaded.source.problem(
+                            (),
+                            f"{agreement.short_title} clause {clause.number} ({clause.id})"
+                            f" cites {citation.short},"
+                            f" which is {citation.status}",
+                            severity="warning",
+                        )
+                    )
     return warnings

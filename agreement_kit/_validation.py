@@ -17,10 +17,13 @@ def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (
+            isinstance(node, dict)
+            and part in node
+            or isinstance(node, list)
+            and isinstance(part, int)
+            and 0 <= part < len(node)
+        ):
             out.append(part)
             node = node[part]
         elif isinstance(node, (dict, list)) and part not in ("str", "int") and not _is_tag(part):
@@ -44,8 +47,7 @@ def _message(error: dict[str, Any]) -> str:
         return "required field is missing"
     msg = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+        msg = msg.removeprefix(prefix)
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         if "\\." in pattern:

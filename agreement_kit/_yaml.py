@@ -72,7 +72,8 @@ class _Walker:
             # Scalars are checked by the constructor; collections we walk
             # ourselves, so refuse !!python/... and other tags here.
             raise yaml.constructor.ConstructorError(
-                None, None, f"the tag {node.tag!r} is not allowed", node.start_mark)
+                None, None, f"the tag {node.tag!r} is not allowed", node.start_mark
+            )
         if isinstance(node, yaml.MappingNode):
             self.constructor.flatten_mapping(node)
             out: dict[Any, Any] = {}
@@ -80,15 +81,23 @@ class _Walker:
                 key = self.constructor.construct_object(key_node, deep=True)
                 if not isinstance(key, (str, int, bool, float)) or key is None:
                     self.problems.append(
-                        Problem(self.source.file, key_node.start_mark.line + 1, dotted(loc),
-                                "keys must be plain text")
+                        Problem(
+                            self.source.file,
+                            key_node.start_mark.line + 1,
+                            dotted(loc),
+                            "keys must be plain text",
+                        )
                     )
                     continue
                 key = str(key) if not isinstance(key, str) else key
                 if key in out:
                     self.problems.append(
-                        Problem(self.source.file, key_node.start_mark.line + 1, dotted(loc + (key,)),
-                                f"duplicate key (first given on line {self.source.lines[loc + (key,)]})")
+                        Problem(
+                            self.source.file,
+                            key_node.start_mark.line + 1,
+                            dotted(loc + (key,)),
+                            f"duplicate key (first given on line {self.source.lines[loc + (key,)]})",
+                        )
                     )
                     continue
                 self.source.lines[loc + (key,)] = key_node.start_mark.line + 1

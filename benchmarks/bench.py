@@ -69,8 +69,10 @@ def single_document(spec: Path, repeat: int) -> None:
     ours = best_of(lambda: render(agreement, "docx"), repeat)
     docx_bytes = render(agreement, "docx")
     floor = zip_floor(docx_bytes)
-    print(f"agreement: {agreement.title}, {len(agreement.clauses())} clauses, "
-          f"{len(docx_bytes) / 1024:.0f} KiB .docx")
+    print(
+        f"agreement: {agreement.title}, {len(agreement.clauses())} clauses, "
+        f"{len(docx_bytes) / 1024:.0f} KiB .docx"
+    )
     print(f"docx render (with comments): {ours * 1000:.1f} ms")
     print(f"zipfile floor (same parts):  {floor * 1000:.1f} ms")
     print(f"ratio to floor: {ours / floor:.2f}x (target <= 3x)")
@@ -88,10 +90,13 @@ def single_document(spec: Path, repeat: int) -> None:
 def employers_table(path: Path, count: int) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["organisation.name", "organisation.short_name", "organisation.slug",
-                         "organisation.headcount"])
+        writer.writerow(
+            ["organisation.name", "organisation.short_name", "organisation.slug", "organisation.headcount"]
+        )
         for i in range(count):
-            writer.writerow([f"Employer {i:04d} NHS Trust", f"Employer {i:04d}", f"employer-{i:04d}", 500 + i])
+            writer.writerow(
+                [f"Employer {i:04d} NHS Trust", f"Employer {i:04d}", f"employer-{i:04d}", 500 + i]
+            )
 
 
 def batch(spec: Path, count: int, workers: int) -> tuple[float, int]:
@@ -143,11 +148,15 @@ def main() -> None:
     short_peak = peak_rss_mb(resource.RUSAGE_CHILDREN)
     wall, files = batch(args.spec, args.employers, workers=2)
     long_peak = peak_rss_mb(resource.RUSAGE_CHILDREN)
-    print(f"batch of {args.employers} employers, 2 workers: {wall:.1f} s wall, {files} files "
-          f"(target < 60 s for 1,000)")
-    print(f"peak memory per worker: {short_peak:.0f} MB after {max(10, args.employers // 10)} employers, "
-          f"{long_peak:.0f} MB after {args.employers} (target < 250 MB, flat); "
-          f"parent {peak_rss_mb(resource.RUSAGE_SELF):.0f} MB")
+    print(
+        f"batch of {args.employers} employers, 2 workers: {wall:.1f} s wall, {files} files "
+        f"(target < 60 s for 1,000)"
+    )
+    print(
+        f"peak memory per worker: {short_peak:.0f} MB after {max(10, args.employers // 10)} employers, "
+        f"{long_peak:.0f} MB after {args.employers} (target < 250 MB, flat); "
+        f"parent {peak_rss_mb(resource.RUSAGE_SELF):.0f} MB"
+    )
     print(f"agreement-kit --help: {startup() * 1000:.0f} ms median of 10 (target < 200 ms)")
 
 

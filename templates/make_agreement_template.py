@@ -166,9 +166,7 @@ def _styles(doc: DocumentObject) -> None:
         keep=True,
         outline=1,
     )
-    _para(
-        styles["Heading 3"], size=11, bold=True, color=GREY, before=8, after=3, keep=True, outline=2
-    )
+    _para(styles["Heading 3"], size=11, bold=True, color=GREY, before=8, after=3, keep=True, outline=2)
     _para(styles["TOC Heading"], size=14, bold=True, color=BLUE, before=0, after=12, outline=9)
     _para(styles["Header"], size=8.5, color=GREY, after=0, line=1.0)
     _para(styles["Footer"], size=8.5, color=GREY, after=0, line=1.0)
@@ -318,9 +316,7 @@ def _table_style(doc: DocumentObject, name: str, style_id: str, *, borders: bool
     el = style.element
     tbl_pr = OxmlElement("w:tblPr")
     if borders:
-        tbl_pr.append(
-            _borders("w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV"))
-        )
+        tbl_pr.append(_borders("w:tblBorders", ("top", "left", "bottom", "right", "insideH", "insideV")))
     mar = OxmlElement("w:tblCellMar")
     for side, width in (("top", 40), ("left", 100), ("bottom", 40), ("right", 100)):
         m = OxmlElement(f"w:{side}")

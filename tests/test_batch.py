@@ -6,23 +6,29 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import load_library
 from agreement_kit._batch import jobs_from_folder, jobs_from_table, run_batch
 from agreement_kit._errors import InputError
-from conftest import MINI_SPEC, make_tree
 
 FORMATS = ("docx", "md", "html")
 
 
 def specs_folder(tmp_path: Path, names=("alpha", "beta", "gamma")) -> Path:
-    tree = {f"{n}.yaml": MINI_SPEC.replace("short_name: Example", f"short_name: {n.title()}")
-            .replace("name: Example NHS Trust", f"name: {n.title()} NHS Trust") for n in names}
+    tree = {
+        f"{n}.yaml": MINI_SPEC.replace("short_name: Example", f"short_name: {n.title()}").replace(
+            "name: Example NHS Trust", f"name: {n.title()} NHS Trust"
+        )
+        for n in names
+    }
     return make_tree(tmp_path / "specs", tree)
 
 
 def batch(folder: Path, out: Path, library, **kw):
-    return run_batch(jobs_from_folder(folder), out, library=library, formats=kw.pop("formats", FORMATS), workers=1, **kw)
+    return run_batch(
+        jobs_from_folder(folder), out, library=library, formats=kw.pop("formats", FORMATS), workers=1, **kw
+    )
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -31,9 +37,13 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 def test_failure_is_isolated_and_in_the_manifest(mini_library, tmp_path, run_cli):
     folder = specs_folder(tmp_path)
-    (folder / "beta.yaml").write_text((folder / "beta.yaml").read_text().replace("per_year: 8", "per_year: 99"))
+    (folder / "beta.yaml").write_text(
+        (folder / "beta.yaml").read_text().replace("per_year: 8", "per_year: 99")
+    )
     out = tmp_path / "out"
-    code, stdout, stderr = run_cli("batch", folder, "-o", out, "--library", mini_library, "-j", "2", "--format", "md")
+    code, stdout, stderr = run_cli(
+        "batch", folder, "-o", out, "--library", mini_library, "-j", "2", "--format", "md"
+    )
     assert code == 1
     assert stdout.strip() == str(out / "manifest.json")
     assert "beta.yaml" in stderr and "99 is above the maximum of 12" in stderr
@@ -52,11 +62,19 @@ def test_failure_is_isolated_and_in_the_manifest(mini_library, tmp_path, run_cli
 
 def test_table_rows_override_the_base(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
-    table = make_tree(tmp_path, {"employers.csv": """\
+    table = (
+        make_tree(
+            tmp_path,
+            {
+                "employers.csv": """\
         organisation.name,organisation.short_name,organisation.nation,meetings.frequency.per_year,meetings.chair.variant
         North NHS Trust,North,england,10,
         Highland Board,Highland,scotland,,alternating
-        """}) / "employers.csv"
+        """
+            },
+        )
+        / "employers.csv"
+    )
     library = load_library(mini_library)
     jobs = jobs_from_table(table, base, library)
     assert [j.key for j in jobs] == ["north", "highland"]
@@ -70,21 +88,36 @@ def test_table_rows_override_the_base(mini_library, tmp_path):
 
 def test_bad_table_rows_name_row_and_column(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
-    table = make_tree(tmp_path, {"t.csv": """\
+    table = (
+        make_tree(
+            tmp_path,
+            {
+                "t.csv": """\
         organisation.short_name,meetings.frequency.per_year
         One,6
         Two,often
-        """}) / "t.csv"
+        """
+            },
+        )
+        / "t.csv"
+    )
     with pytest.raises(InputError) as caught:
         jobs_from_table(table, base, load_library(mini_library))
     (problem,) = caught.value.problems
-    assert (problem.file.endswith("t.csv"), problem.line, problem.field) == (True, 3, "meetings.frequency.per_year")
+    assert (problem.file.endswith("t.csv"), problem.line, problem.field) == (
+        True,
+        3,
+        "meetings.frequency.per_year",
+    )
     assert "'often' is not a whole number" in problem.message
 
 
 def test_unknown_column_is_refused(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
-    table = make_tree(tmp_path, {"t.csv": "organisation.short_name,meetings.frequency.peryear\nOne,6\n"}) / "t.csv"
+    table = (
+        make_tree(tmp_path, {"t.csv": "organisation.short_name,meetings.frequency.peryear\nOne,6\n"})
+        / "t.csv"
+    )
     with pytest.raises(InputError) as caught:
         jobs_from_table(table, base, load_library(mini_library))
     (problem,) = caught.value.problems
@@ -93,10 +126,14 @@ def test_unknown_column_is_refused(mini_library, tmp_path):
 
 def test_row_that_fails_validation_names_its_row(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
-    table = make_tree(tmp_path, {"t.csv": "organisation.short_name,organisation.headcount\nOne,12\nTwo,-4\n"}) / "t.csv"
+    table = (
+        make_tree(tmp_path, {"t.csv": "organisation.short_name,organisation.headcount\nOne,12\nTwo,-4\n"})
+        / "t.csv"
+    )
     library = load_library(mini_library)
-    result = run_batch(jobs_from_table(table, base, library), tmp_path / "out", library=library,
-                       formats=("md",), workers=1)
+    result = run_batch(
+        jobs_from_table(table, base, library), tmp_path / "out", library=library, formats=("md",), workers=1
+    )
     failed = {o.key: o.error for o in result.failures}
     assert list(failed) == ["two"]
     assert "t.csv:3: organisation.headcount:" in failed["two"]
@@ -133,7 +170,9 @@ def test_resume_skips_unchanged_and_rebuilds_what_changed(mini_library, tmp_path
     assert {o.status for o in batch(folder, out, library).outcomes} == {"unchanged"}
     # a damaged output, and a changed spec, are rebuilt; the rest are skipped
     (out / "alpha" / "alpha-partnership.md").write_text("damaged")
-    (folder / "gamma.yaml").write_text((folder / "gamma.yaml").read_text().replace("per_year: 8", "per_year: 9"))
+    (folder / "gamma.yaml").write_text(
+        (folder / "gamma.yaml").read_text().replace("per_year: 8", "per_year: 9")
+    )
     status = {o.key: o.status for o in batch(folder, out, library).outcomes}
     assert status == {"alpha": "built", "beta": "unchanged", "gamma": "built"}
     assert "nine times a year" in (out / "gamma" / "gamma-partnership.md").read_text()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import MINI_SPEC, make_tree
+
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._compare import compare
-from conftest import MINI_SPEC, make_tree
 
 
 def assembled(tmp_path, library, text, name):
@@ -13,16 +14,25 @@ def assembled(tmp_path, library, text, name):
 
 def test_changes_additions_removals_and_moves(mini_library, tmp_path):
     old = assembled(tmp_path, mini_library, MINI_SPEC, "old.yaml")
-    new_text = MINI_SPEC.replace("per_year: 8", "per_year: 10") + "add: [meetings.extra]\nremove: [meetings.chair]\n"
+    new_text = (
+        MINI_SPEC.replace("per_year: 8", "per_year: 10") + "add: [meetings.extra]\nremove: [meetings.chair]\n"
+    )
     # meetings.frequency refers to meetings.chair, so give it custom words that do not
-    new_text = new_text.replace("clauses:\n", "clauses:\n  meetings.frequency:\n    text: The [[Forum]] meets ten times a year.\n    reason: x\n", 1)
+    new_text = new_text.replace(
+        "clauses:\n",
+        "clauses:\n  meetings.frequency:\n    text: The [[Forum]] meets ten times a year.\n    reason: x\n",
+        1,
+    )
     new_text = new_text.replace("  meetings.frequency:\n    params: {per_year: 10}\n", "")
     new = assembled(tmp_path, mini_library, new_text, "new.yaml")
     (diff,) = compare(old, new)
     status = {c.clause_id: c.status for c in diff.clauses}
     assert status == {
-        "parties.parties": "unchanged", "parties.definitions": "changed",
-        "meetings.frequency": "changed", "meetings.chair": "removed", "meetings.extra": "added",
+        "parties.parties": "unchanged",
+        "parties.definitions": "changed",
+        "meetings.frequency": "changed",
+        "meetings.chair": "removed",
+        "meetings.extra": "added",
     }
     # the added clause uses [[Staff Side]], so the definitions gain an item
     definitions = next(c for c in diff.clauses if c.clause_id == "parties.definitions")

@@ -158,9 +158,7 @@ def test_revisions_carry_id_author_and_date(diff):
     assert len(marks) > 10
     for mark in marks:
         assert mark.get(f"{W}author") == AUTHOR and mark.get(f"{W}date") == STAMP
-    ids = [m.get(f"{W}id") for m in marks] + [
-        b.get(f"{W}id") for b in root.iter(f"{W}bookmarkStart")
-    ]
+    ids = [m.get(f"{W}id") for m in marks] + [b.get(f"{W}id") for b in root.iter(f"{W}bookmarkStart")]
     assert len(ids) == len(set(ids))  # one id space for revisions and bookmarks
 
 
@@ -178,9 +176,7 @@ def text_of(el: etree._Element) -> str:
     """Text as Word shows it: w:t and w:delText, w:tab as a tab."""
     tags = {f"{W}t", f"{W}delText"}
     return "".join(
-        "\t" if n.tag == f"{W}tab" else (n.text or "")
-        for n in el.iter()
-        if n.tag in tags | {f"{W}tab"}
+        "\t" if n.tag == f"{W}tab" else (n.text or "") for n in el.iter() if n.tag in tags | {f"{W}tab"}
     )
 
 

@@ -18,16 +18,23 @@ HOSTILE = "<b>&*x*|</b> [a](b)"
 # The new version meets ten times a year instead of eight, drops the chair
 # clause (so the frequency clause, which refers to it, is reworded), and adds
 # extra meetings (so the definitions gain "Staff Side").
-NEW_SPEC = (MINI_SPEC.replace("clauses:\n", "clauses:\n  meetings.frequency:\n"
-                              "    text: The [[Forum]] meets ten times a year.\n    reason: fewer papers\n", 1)
-            .replace("  meetings.frequency:\n    params: {per_year: 8}\n", "")
-            + "add: [meetings.extra]\nremove: [meetings.chair]\n")
+NEW_SPEC = (
+    MINI_SPEC.replace(
+        "clauses:\n",
+        "clauses:\n  meetings.frequency:\n"
+        "    text: The [[Forum]] meets ten times a year.\n    reason: fewer papers\n",
+        1,
+    ).replace("  meetings.frequency:\n    params: {per_year: 8}\n", "")
+    + "add: [meetings.extra]\nremove: [meetings.chair]\n"
+)
 
 
 def _diffs(tmp_path, library, old_text: str, new_text: str):
     make_tree(tmp_path, {"old.yaml": old_text, "new.yaml": new_text})
     lib = load_library(library)
-    return compare(assemble(load_spec(tmp_path / "old.yaml"), lib), assemble(load_spec(tmp_path / "new.yaml"), lib))
+    return compare(
+        assemble(load_spec(tmp_path / "old.yaml"), lib), assemble(load_spec(tmp_path / "new.yaml"), lib)
+    )
 
 
 @pytest.fixture
@@ -65,8 +72,12 @@ def test_unchanged_clauses_are_left_out(diffs):
     text = render_compare_markdown(diffs)
     assert "### 1.1 Parties" not in text and "between Example NHS Trust" not in text
     headings = re.findall(r"^### (.*)$", text, re.MULTILINE)
-    assert headings == ["1.2 Definitions (changed)", "2.1 Frequency (changed)",
-                        "2.2 Chair (removed)", "2.2 Extra meetings (added)"]
+    assert headings == [
+        "1.2 Definitions (changed)",
+        "2.1 Frequency (changed)",
+        "2.2 Chair (removed)",
+        "2.2 Extra meetings (added)",
+    ]
 
 
 def test_units_are_redlined_whole_or_word_by_word(diffs):
@@ -110,8 +121,11 @@ def test_identical_versions_say_no_changes(mini_library, tmp_path):
 
 def test_hostile_values_are_escaped(mini_library, tmp_path):
     old = MINI_SPEC.replace("name: Example NHS Trust", f"name: '{HOSTILE}'")
-    new = old.replace("clauses:\n", "clauses:\n  parties.parties:\n"
-                      "    text: This agreement binds the unions below.\n    reason: x\n", 1)
+    new = old.replace(
+        "clauses:\n",
+        "clauses:\n  parties.parties:\n    text: This agreement binds the unions below.\n    reason: x\n",
+        1,
+    )
     diffs = _diffs(tmp_path, mini_library, old, new)
     html = md_html(render_compare_markdown(diffs))
     assert "<b>" not in html and "<a " not in html
@@ -138,5 +152,7 @@ def test_html_is_standalone_with_redlines(diffs):
     articles = [a["id"] for tag, a in tags.attrs if "clause-diff" in a.get("class", "")]
     assert len(articles) == 4
     # each listed change links to its redline
-    links = [a["href"][1:] for tag, a in tags.attrs if tag == "a" and a.get("href", "").startswith("#partnership-")]
+    links = [
+        a["href"][1:] for tag, a in tags.attrs if tag == "a" and a.get("href", "").startswith("#partnership-")
+    ]
     assert links == articles

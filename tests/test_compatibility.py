@@ -3,7 +3,6 @@ and the .docx is well-formed Office Open XML (styles, relationships, content typ
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -12,11 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 from lxml import etree
 
 from agreement_kit import load_library
 from agreement_kit._build import build
-from conftest import SAMPLES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -51,7 +50,9 @@ def test_docx_is_well_formed_ooxml(outputs):
         for name in names:
             if name.endswith("/") or name == "[Content_Types].xml":
                 continue
-            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, f"{path.name}: {name} has no content type"
+            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, (
+                f"{path.name}: {name} has no content type"
+            )
         # every relationship target exists, every r:id used in a part is declared
         for rels_name in [n for n in names if n.endswith(".rels")]:
             base = rels_name.replace("_rels/", "").removesuffix(".rels")
@@ -63,7 +64,11 @@ def test_docx_is_well_formed_ooxml(outputs):
                 if rel.get("TargetMode") == "External":
                     continue
                 target = rel.get("Target")
-                resolved = target.lstrip("/") if target.startswith("/") else "/".join(p for p in (folder, target) if p)
+                resolved = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else "/".join(p for p in (folder, target) if p)
+                )
                 resolved = re.sub(r"[^/]+/\.\./", "", resolved)
                 assert resolved in names, f"{path.name}: {rels_name} points at missing {resolved}"
             if base in names and base.endswith(".xml"):
@@ -73,7 +78,9 @@ def test_docx_is_well_formed_ooxml(outputs):
         # every paragraph, run and table style used is defined
         styles = etree.fromstring(package.read("word/styles.xml"))
         defined = {s.get(f"{{{W}}}styleId") for s in styles.findall(f"{{{W}}}style")}
-        for part in [n for n in names if re.fullmatch(r"word/(document|comments|header\d*|footer\d*)\.xml", n)]:
+        for part in [
+            n for n in names if re.fullmatch(r"word/(document|comments|header\d*|footer\d*)\.xml", n)
+        ]:
             xml = package.read(part)
             used = set(re.findall(rb'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
             missing = {u.decode() for u in used} - defined
@@ -90,27 +97,40 @@ def test_docx2python_reads_every_comment(outputs):
         with docx2python(str(path)) as content:
             comments = content.comments
         assert len(comments) == len(expected)
-        for (_, _, _, text), want in zip(comments, expected):
+        for (_, _, _, text), want in zip(comments, expected, strict=True):
             assert want.split("\n")[0][:60] in text
 
 
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
-                    reason="LibreOffice or poppler-utils not installed (bash .ci/install-tools)")
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdftotext"),
+    reason="LibreOffice or poppler-utils not installed (bash .ci/install-tools)",
+)
 def test_libreoffice_pdf_shows_every_clause_heading(outputs, tmp_path):
     import docx
 
     files = docx_files(outputs)
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), *map(str, files)],
-        check=True, capture_output=True, timeout=600,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     for path in files:
         pdf = tmp_path / (path.stem + ".pdf")
         assert pdf.is_file(), f"LibreOffice did not convert {path.name}"
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = " ".join(text.split())
         headings = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "Heading 2"]
         assert headings

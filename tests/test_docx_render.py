@@ -221,9 +221,7 @@ def test_a4_page_and_uk_english(mini):
     assert abs(section.page_width - Mm(210)) < Mm(0.5)
     assert abs(section.page_height - Mm(297)) < Mm(0.5)
     styles = part(data, "word/styles.xml")
-    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == [
-        "en-GB"
-    ]
+    assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == ["en-GB"]
 
 
 def test_headings_and_literal_numbers(mini):
@@ -232,9 +230,7 @@ def test_headings_and_literal_numbers(mini):
     for p in document.paragraphs:
         by_style.setdefault(p.style.name, []).append(p.text)
     assert by_style["Title"] == [mini.title]
-    assert by_style["Heading 1"][: len(mini.sections)] == [
-        f"{s.number}. {s.title}" for s in mini.sections
-    ]
+    assert by_style["Heading 1"][: len(mini.sections)] == [f"{s.number}. {s.title}" for s in mini.sections]
     assert by_style["Heading 2"] == [f"{c.number} {c.title}" for c in mini.clauses()]
     numbered = [b for c in mini.clauses() for b in c.blocks if getattr(b, "number", None)]
     assert numbered, "test-mini should have a clause with numbered paragraphs"
@@ -312,10 +308,7 @@ def test_header_and_footer(mini):
     assert mini.short_name in header and mini.title in header
     footer = "".join(p.text for p in section.footer.paragraphs)
     assert f"Version {mini.version}" in footer and "Page" in footer
-    fields = [
-        t.strip()
-        for t in part(data, "word/footer1.xml").xpath("//w:instrText/text()", namespaces=NS)
-    ]
+    fields = [t.strip() for t in part(data, "word/footer1.xml").xpath("//w:instrText/text()", namespaces=NS)]
     assert fields == ["PAGE", "NUMPAGES"]
 
 
@@ -375,9 +368,7 @@ def test_unnamed_side_gets_blank_rows_to_sign(mini):
     document = read(render_docx(mini))
     tables = [t for t in document.tables if t.rows[0].cells[1].text == "Signature"]
     first_cells = [r.cells[0].text for t in tables for r in t.rows[1:]]
-    assert first_cells == [f"\nFor {p.name}" for p in mini.parties] + [
-        f"\nFor {u.name}" for u in mini.unions
-    ]
+    assert first_cells == [f"\nFor {p.name}" for p in mini.parties] + [f"\nFor {u.name}" for u in mini.unions]
 
 
 # -- escaping --------------------------------------------------------------------
@@ -421,12 +412,8 @@ def test_comments_span_clause_heading_and_text(mini):
         return "".join(p.xpath(".//w:t/text()", namespaces=NS))
 
     for index, clause in enumerate(noted(mini)):
-        start = next(
-            p for p in paragraphs if p.xpath(f"w:commentRangeStart[@w:id='{index}']", namespaces=NS)
-        )
-        end = next(
-            p for p in paragraphs if p.xpath(f"w:commentRangeEnd[@w:id='{index}']", namespaces=NS)
-        )
+        start = next(p for p in paragraphs if p.xpath(f"w:commentRangeStart[@w:id='{index}']", namespaces=NS))
+        end = next(p for p in paragraphs if p.xpath(f"w:commentRangeEnd[@w:id='{index}']", namespaces=NS))
         assert text(start) == f"{clause.number} {clause.title}"
         last_block = clause.blocks[-1]
         assert text(end).endswith(block_text(last_block).split(") ")[-1])

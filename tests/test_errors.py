@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI_LIBRARY, MINI_SPEC, line_of, make_tree
 
 
@@ -75,9 +74,11 @@ def test_wrong_parameter_type_and_range(run_cli, mini_library, tmp_path):
 
 
 def test_every_problem_is_reported_at_once(run_cli, mini_library, tmp_path):
-    text = (MINI_SPEC.replace("headcount: 1200", "headcount: -3")
-            .replace("nation: england", "nation: mars")
-            .replace("dates:", "colour: blue\ndates:"))
+    text = (
+        MINI_SPEC.replace("headcount: 1200", "headcount: -3")
+        .replace("nation: england", "nation: mars")
+        .replace("dates:", "colour: blue\ndates:")
+    )
     out = tmp_path / "out"
     code, stdout, stderr = build(run_cli, mini_library, spec_file(tmp_path, text), out)
     assert_clean_failure(code, stdout, stderr, out)
@@ -113,7 +114,10 @@ def test_unknown_cross_reference_in_library(run_cli, mini_library, tmp_path):
     assert_clean_failure(code, stdout, stderr, out)
     (line,) = error_lines(stderr)
     n = line_of(MINI_LIBRARY["meetings.yaml"], "[[meetings.chair]]")
-    assert f"meetings.yaml:{n}: meetings.frequency.text: cross-reference to unknown clause id meetings.chiar" in line
+    assert (
+        f"meetings.yaml:{n}: meetings.frequency.text: cross-reference to unknown clause id meetings.chiar"
+        in line
+    )
 
 
 def test_undefined_term_in_library(run_cli, mini_library, tmp_path):
@@ -128,7 +132,10 @@ def test_undefined_term_in_library(run_cli, mini_library, tmp_path):
 
 
 def test_undefined_term_in_custom_wording(run_cli, mini_library, tmp_path):
-    text = MINI_SPEC.replace("clauses:\n", "clauses:\n  meetings.chair:\n    text: The [[Board]] chairs.\n    reason: local choice\n")
+    text = MINI_SPEC.replace(
+        "clauses:\n",
+        "clauses:\n  meetings.chair:\n    text: The [[Board]] chairs.\n    reason: local choice\n",
+    )
     out = tmp_path / "out"
     code, stdout, stderr = build(run_cli, mini_library, spec_file(tmp_path, text), out)
     assert_clean_failure(code, stdout, stderr, out)
@@ -155,11 +162,14 @@ def test_duplicate_keys_are_refused(run_cli, mini_library, tmp_path):
     assert "version: duplicate key (first given on line" in stderr
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "file is empty"),
-    ("!!python/object/apply:os.system ['echo hi']\n", "unsupported YAML"),
-    ("- just\n- a list\n", "Input should be a valid dictionary"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "file is empty"),
+        ("!!python/object/apply:os.system ['echo hi']\n", "unsupported YAML"),
+        ("- just\n- a list\n", "Input should be a valid dictionary"),
+    ],
+)
 def test_degenerate_files(run_cli, mini_library, tmp_path, content, message):
     out = tmp_path / "out"
     code, stdout, stderr = build(run_cli, mini_library, spec_file(tmp_path, content), out)
@@ -169,13 +179,19 @@ def test_degenerate_files(run_cli, mini_library, tmp_path, content, message):
 
 def test_directory_given_as_spec(run_cli, mini_library, tmp_path):
     (tmp_path / "adir.yaml").mkdir()
-    code, stdout, stderr = run_cli("build", tmp_path / "adir.yaml", "--library", mini_library, "-o", tmp_path / "o")
+    code, stdout, stderr = run_cli(
+        "build", tmp_path / "adir.yaml", "--library", mini_library, "-o", tmp_path / "o"
+    )
     assert code in (1, 2) and "Traceback" not in stderr and stdout == ""
 
 
 def test_one_bad_spec_means_nothing_is_written(run_cli, mini_library, tmp_path):
     good = spec_file(tmp_path, MINI_SPEC, "good.yaml")
-    bad = spec_file(tmp_path, MINI_SPEC.replace("short_name: Example", "short_name: Other").replace("per_year: 8", "per_year: x"), "bad.yaml")
+    bad = spec_file(
+        tmp_path,
+        MINI_SPEC.replace("short_name: Example", "short_name: Other").replace("per_year: 8", "per_year: x"),
+        "bad.yaml",
+    )
     out = tmp_path / "out"
     code, stdout, stderr = run_cli("build", good, bad, "-o", out, "--library", mini_library)
     assert_clean_failure(code, stdout, stderr, out)

@@ -6,12 +6,12 @@ import json
 from functools import lru_cache
 
 import pytest
+from conftest import REPO, SAMPLES
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._checks import check_library, checklist_problems, load_checklists
 from agreement_kit._model import block_text
 from agreement_kit._schemas import SCHEMAS, schema_text
-from conftest import REPO, SAMPLES
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +39,16 @@ def test_both_agreement_kinds_exist():
     assert {"partnership", "recognition"} <= set(library().kinds)
 
 
-ACAS_57 = {"amount", "occasions", "paid", "short_notice", "pay_calculation", "who_is_paid",
-           "facilities", "confidentiality"}
+ACAS_57 = {
+    "amount",
+    "occasions",
+    "paid",
+    "short_notice",
+    "pay_calculation",
+    "who_is_paid",
+    "facilities",
+    "confidentiality",
+}
 S178 = {"a", "b", "c", "d", "e", "f", "g"}
 
 
@@ -83,8 +91,14 @@ def test_repealed_law_is_recorded_and_flagged():
         assert inst.source.strip(), key
 
 
-@pytest.mark.parametrize("nation, forum", [("england", "Partnership Forum"), ("scotland", "Area Partnership Forum"),
-                                           ("wales", "Local Partnership Forum")])
+@pytest.mark.parametrize(
+    "nation, forum",
+    [
+        ("england", "Partnership Forum"),
+        ("scotland", "Area Partnership Forum"),
+        ("wales", "Local Partnership Forum"),
+    ],
+)
 def test_nation_selects_its_own_bodies(nation, forum):
     samples = [s for s in SAMPLES if load_spec(s).spec.organisation.nation == nation]
     assert samples, f"no {nation} sample"
@@ -112,14 +126,23 @@ def test_clauses_list_json_describes_the_whole_library(run_cli):
     entries = json.loads(stdout)
     assert {e["id"] for e in entries} == set(library().clauses)
     for entry in entries:
-        assert {"id", "title", "section", "kinds", "parameters", "references", "has_commentary"} <= entry.keys()
+        assert {
+            "id",
+            "title",
+            "section",
+            "kinds",
+            "parameters",
+            "references",
+            "has_commentary",
+        } <= entry.keys()
         assert entry["has_commentary"] is True
 
 
 def test_committed_json_schemas_are_current():
     for name, model in SCHEMAS.items():
         assert (REPO / "clauses" / "schema" / name).read_text() == schema_text(model), (
-            f"clauses/schema/{name} is stale: run `agreement-kit schema`")
+            f"clauses/schema/{name} is stale: run `agreement-kit schema`"
+        )
 
 
 def test_every_sample_validates_without_warnings(run_cli):

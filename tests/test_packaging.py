@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLES
 
 
@@ -19,8 +18,20 @@ def wheel(tmp_path_factory) -> Path:
     pytest.importorskip("hatchling")
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     (path,) = dist.glob("agreement_kit-*.whl")
     return path
@@ -46,7 +57,10 @@ def test_installed_wheel_builds_from_another_folder(wheel, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run(
         [sys.executable, "-m", "agreement_kit", "build", "spec.yaml", "-o", "out", "--format", "md"],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     written = [elsewhere / line for line in result.stdout.splitlines()]
@@ -54,6 +68,10 @@ def test_installed_wheel_builds_from_another_folder(wheel, tmp_path):
     # The package really came from the wheel, not from this checkout.
     probe = subprocess.run(
         [sys.executable, "-c", "import agreement_kit._resources as r; print(r.clauses_dir())"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert Path(probe.stdout.strip()).is_relative_to(site)

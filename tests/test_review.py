@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import load_library, load_spec
 from agreement_kit._review import review, words_redline
-from conftest import MINI_SPEC, make_tree
 
 CHECKLIST = """
     id: test-list
@@ -22,16 +22,22 @@ CHECKLIST = """
         clauses: [meetings.frequency]
     """
 
-DEPARTURES = MINI_SPEC.replace("per_year: 8", "per_year: 4").replace("clauses:\n", """clauses:
+DEPARTURES = (
+    MINI_SPEC.replace("per_year: 8", "per_year: 4").replace(
+        "clauses:\n",
+        """clauses:
   meetings.chair:
     variant: fixed
   parties.parties:
     text: This agreement binds {{ org.name }} and its unions below.
     reason: Shorter wording preferred by the board.
-""") + """\
+""",
+    )
+    + """\
 add: [meetings.extra]
 remove: [parties.definitions]
 """
+)
 
 
 @pytest.fixture
@@ -39,9 +45,12 @@ def reviewed(mini_library, tmp_path):
     make_tree(mini_library, {"checklists": {"test.yaml": CHECKLIST}})
     # meetings.frequency must cite the checklist's instrument to cover it
     meetings = mini_library / "meetings.yaml"
-    meetings.write_text(meetings.read_text().replace(
-        "note: A forum that meets rarely is bypassed.",
-        "note: A forum that meets rarely is bypassed.\n    references: [tulrca-1992-s178]"))
+    meetings.write_text(
+        meetings.read_text().replace(
+            "note: A forum that meets rarely is bypassed.",
+            "note: A forum that meets rarely is bypassed.\n    references: [tulrca-1992-s178]",
+        )
+    )
     spec = make_tree(tmp_path, {"spec.yaml": DEPARTURES}) / "spec.yaml"
     return review(load_spec(spec), load_library(mini_library))
 
@@ -73,7 +82,7 @@ def test_non_recommended_variant_with_its_commentary(reviewed):
     (finding,) = by_category(reviewed, "variant")
     assert finding.clause_id == "meetings.chair"
     assert "Management chairs" in finding.summary and "Chair alternates" in finding.summary
-    assert "Staff side often resists a fixed chair." in finding.detail
+    assert "Staff side often resists a fixed chair." in finding.detail[0]
 
 
 def test_absent_recommended_clause(reviewed):
@@ -102,7 +111,10 @@ def test_model_spec_has_no_findings(mini_library, tmp_path):
 
 
 def test_scottish_nation_variant_is_not_a_departure(mini_library, tmp_path):
-    spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("nation: england", "nation: scotland")}) / "spec.yaml"
+    spec = (
+        make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("nation: england", "nation: scotland")})
+        / "spec.yaml"
+    )
     result = review(load_spec(spec), load_library(mini_library))
     assert by_category(result, "variant") == []
 

@@ -10,7 +10,8 @@ from conftest import MINI_SPEC, line_of, make_tree
 
 # Severity of each departure on its own (the mini library has no checklist).
 LOW_ONLY = MINI_SPEC.replace("per_year: 8", "per_year: 6").replace(
-    "clauses:\n", "clauses:\n  meetings.chair:\n    variant: fixed\n")
+    "clauses:\n", "clauses:\n  meetings.chair:\n    variant: fixed\n"
+)
 MEDIUM_ONLY = MINI_SPEC.replace("per_year: 8", "per_year: 4")
 HIGH = MINI_SPEC + "remove: [parties.definitions]\n"
 CLEAN = MINI_SPEC.replace("per_year: 8", "per_year: 6")
@@ -32,7 +33,11 @@ def test_review_writes_every_format_and_prints_paths(run_cli, mini_library, tmp_
     out = tmp_path / "out"
     code, stdout, stderr = review(run_cli, mini_library, spec_file(tmp_path, MEDIUM_ONLY), out)
     assert code == 0, stderr
-    expected = [out / "example-review.md", out / "example-review.html", out / "example-partnership-review.docx"]
+    expected = [
+        out / "example-review.md",
+        out / "example-review.html",
+        out / "example-partnership-review.docx",
+    ]
     assert stdout.splitlines() == [str(p) for p in expected]
     assert all(p.stat().st_size > 0 for p in expected)
     assert summary_lines(stderr, "review") == ["review: Example NHS Trust: 1 medium"]
@@ -50,18 +55,22 @@ def test_review_format_option_limits_the_outputs(run_cli, mini_library, tmp_path
     assert sorted(p.name for p in out.iterdir()) == ["example-review.md"]
 
 
-@pytest.mark.parametrize(("text", "fail_on", "code"), [
-    (CLEAN, "low", 0),
-    (LOW_ONLY, "medium", 0),
-    (LOW_ONLY, "low", 1),
-    (MEDIUM_ONLY, "medium", 1),
-    (MEDIUM_ONLY, "high", 0),
-    (HIGH, "high", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "fail_on", "code"),
+    [
+        (CLEAN, "low", 0),
+        (LOW_ONLY, "medium", 0),
+        (LOW_ONLY, "low", 1),
+        (MEDIUM_ONLY, "medium", 1),
+        (MEDIUM_ONLY, "high", 0),
+        (HIGH, "high", 1),
+    ],
+)
 def test_strict_fails_at_or_above_the_threshold(run_cli, mini_library, tmp_path, text, fail_on, code):
     out = tmp_path / "out"
-    got, stdout, stderr = review(run_cli, mini_library, spec_file(tmp_path, text), out,
-                                 "--strict", "--fail-on", fail_on)
+    got, stdout, stderr = review(
+        run_cli, mini_library, spec_file(tmp_path, text), out, "--strict", "--fail-on", fail_on
+    )
     assert got == code, stderr
     # Reports are written either way: a failing review is still worth reading.
     assert len(stdout.splitlines()) == 3 and (out / "example-review.md").exists()
@@ -115,7 +124,11 @@ def test_compare_writes_docx_md_and_html(run_cli, mini_library, tmp_path):
     out = tmp_path / "out"
     code, stdout, stderr = compare(run_cli, mini_library, old, new, out)
     assert code == 0, stderr
-    expected = [out / "example-partnership-changes.docx", out / "example-changes.md", out / "example-changes.html"]
+    expected = [
+        out / "example-partnership-changes.docx",
+        out / "example-changes.md",
+        out / "example-changes.html",
+    ]
     assert sorted(stdout.splitlines()) == sorted(str(p) for p in expected)
     assert summary_lines(stderr, "compare") == ["compare: Partnership Agreement: 2 changed, 1 added"]
     md = (out / "example-changes.md").read_text(encoding="utf-8")

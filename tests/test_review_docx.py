@@ -191,8 +191,7 @@ def test_summary_table_opens_the_document(reviewed):
     assert document.paragraphs[0].text == "Staff-side review"
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
     counts = {
-        s: str(sum(f.severity == s for f in reviewed.findings))
-        for s in ("high", "medium", "low", "info")
+        s: str(sum(f.severity == s for f in reviewed.findings)) for s in ("high", "medium", "low", "info")
     }
     assert rows == [
         ["Severity", "Findings"],

@@ -34,13 +34,19 @@ CHECKLIST = """
 # Custom wording (medium), a value below guidance (medium), a variant the
 # library does not recommend (low), a removed recommended clause (high), and
 # the parties clause weakening a checklist item.
-DEPARTURES = MINI_SPEC.replace("per_year: 8", "per_year: 4").replace("clauses:\n", """clauses:
+DEPARTURES = (
+    MINI_SPEC.replace("per_year: 8", "per_year: 4").replace(
+        "clauses:\n",
+        """clauses:
   meetings.chair:
     variant: fixed
   parties.parties:
     text: This agreement binds {{ org.name }} and its unions below.
     reason: Shorter wording preferred by the board.
-""") + "remove: [parties.definitions]\n"
+""",
+    )
+    + "remove: [parties.definitions]\n"
+)
 
 HOSTILE = "<b>&*x*|</b> [a](b)"
 
@@ -59,7 +65,8 @@ def reviewed(mini_library, tmp_path):
 @pytest.fixture
 def hostile(mini_library, tmp_path):
     text = DEPARTURES.replace("name: Example NHS Trust", f"name: '{HOSTILE}'").replace(
-        "reason: Shorter wording preferred by the board.", f"reason: '{HOSTILE}'")
+        "reason: Shorter wording preferred by the board.", f"reason: '{HOSTILE}'"
+    )
     return _review(mini_library, tmp_path, text)
 
 
@@ -115,8 +122,11 @@ def test_findings_are_grouped_high_first_under_clause_headings(reviewed):
     text = render_review_markdown(reviewed)
     headings = re.findall(r"^## (High|Medium|Low|For information): (\d+) findings?$", text, re.MULTILINE)
     counts = reviewed.counts()
-    assert headings == [(label, str(counts[s])) for s, label in
-                        (("high", "High"), ("medium", "Medium"), ("low", "Low")) if counts[s]]
+    assert headings == [
+        (label, str(counts[s]))
+        for s, label in (("high", "High"), ("medium", "Medium"), ("low", "Low"))
+        if counts[s]
+    ]
     high, medium, low = (text.index(f"## {h}:") for h in ("High", "Medium", "Low"))
     absent = text.index("### Partnership Agreement: Definitions (not in the agreement)")
     wording = text.index("### Partnership Agreement, clause 1.1 Parties")
@@ -127,14 +137,17 @@ def test_findings_are_grouped_high_first_under_clause_headings(reviewed):
 def test_finding_has_summary_and_commentary_in_plain_words(reviewed):
     text = render_review_markdown(reviewed)
     assert "**Chosen value:** Meetings a year: 4 is below the guidance minimum of 6." in text
-    section = text[text.index("clause 2.1 Frequency"):]
+    section = text[text.index("clause 2.1 Frequency") :]
     assert section.index("A forum that meets rarely is bypassed.") < section.index("###")
     # The variant's own note is part of the clause note: it is said once.
-    variant = text[text.index("clause 2.2 Chair"):text.index("## Checklists")]
+    variant = text[text.index("clause 2.2 Chair") : text.index("## Checklists")]
     assert variant.count("Staff side often resists a fixed chair.") == 1
     assert "**Reason given:** Shorter wording preferred by the board." in text
     html = render_review_html(reviewed)
-    assert '<p class="detail reason"><strong>Reason given:</strong> Shorter wording preferred by the board.</p>' in html
+    assert (
+        '<p class="detail reason"><strong>Reason given:</strong> Shorter wording preferred by the board.</p>'
+        in html
+    )
 
 
 def test_markdown_redline_marks_the_changed_words(reviewed):
@@ -148,7 +161,7 @@ def test_markdown_redline_marks_the_changed_words(reviewed):
 
 def test_checklist_table_gives_status_and_clauses(reviewed):
     html = md_html(render_review_markdown(reviewed))
-    html = html[html.index("<h2>Checklists</h2>"):]
+    html = html[html.index("<h2>Checklists</h2>") :]
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>", html, re.DOTALL)
     assert rows == [
         ("The parties are named", "<strong>weakened</strong>", "1.1 Parties"),
@@ -170,16 +183,21 @@ def test_model_agreement_says_there_are_no_findings(mini_library, tmp_path):
     assert '<section class="severity' not in html and "Checklists" not in html
 
 
-def test_library_markup_in_a_quoted_note_reads_as_words(mini_library, tmp_path):
-    # An absent clause's note is quoted from the library, markup and all.
+def test_library_markup_in_an_absent_clause_note_reads_as_words(mini_library, tmp_path):
+    # The note of a clause the parties left out is rendered for this agreement:
+    # a term reads as itself, a reference as its number, or as the title of a
+    # clause that is not in the agreement.
     parties = mini_library / "parties.yaml"
-    parties.write_text(parties.read_text().replace(
-        "note: Keeps the terms consistent.",
-        "note: Keeps the [[Forum]] terms consistent with [[meetings.chair]] and [[meetings.extra]]."))
+    parties.write_text(
+        parties.read_text().replace(
+            "note: Keeps the terms consistent.",
+            "note: Keeps the [[Forum]] terms consistent with [[meetings.chair]] and [[meetings.extra]].",
+        )
+    )
     result = _review(mini_library, tmp_path, DEPARTURES)
     (absent,) = [f for f in result.findings if f.category == "absent"]
-    assert "[[Forum]]" in absent.detail[0]  # the premise: the finding carries the raw note
-    expected = "Keeps the Forum terms consistent with clause 2.2 and the extra clause."
+    expected = "Keeps the Forum terms consistent with clause 2.2 and the “Extra meetings” clause."
+    assert absent.detail == (expected,)
     assert expected in render_review_markdown(result)
     assert expected in render_review_html(result)
 
@@ -209,7 +227,7 @@ def test_html_is_standalone_a4_and_marks_changes_without_colour(reviewed):
     html = render_review_html(reviewed)
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
     assert "<link" not in html and "<script" not in html
-    css = html[html.index("<style>"):html.index("</style>")]
+    css = html[html.index("<style>") : html.index("</style>")]
     assert "size: A4" in css and "@media print" in css
     assert re.search(r"del \{[^}]*text-decoration: line-through", css)
     assert re.search(r"ins \{[^}]*text-decoration: underline", css)

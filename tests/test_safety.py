@@ -10,11 +10,11 @@ from pathlib import Path
 import docx
 import markdown
 import pytest
+from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._errors import InputError
 from agreement_kit.render import render
-from conftest import MINI_SPEC, make_tree
 
 HOSTILE = [
     "{{ 7*7 }}",
@@ -62,7 +62,12 @@ def test_hostile_values_appear_literally_in_every_format(name, mini_library, tmp
 
 
 def test_control_characters_are_refused_with_the_field(mini_library, tmp_path):
-    spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("name: Example NHS Trust", 'name: "Bad\\x0bName"')}) / "spec.yaml"
+    spec = (
+        make_tree(
+            tmp_path, {"spec.yaml": MINI_SPEC.replace("name: Example NHS Trust", 'name: "Bad\\x0bName"')}
+        )
+        / "spec.yaml"
+    )
     with pytest.raises(InputError) as caught:
         load_spec(spec)
     (problem,) = caught.value.problems
@@ -70,7 +75,10 @@ def test_control_characters_are_refused_with_the_field(mini_library, tmp_path):
 
 
 def test_lone_surrogate_is_refused(mini_library, tmp_path):
-    spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("name: Example NHS Trust", 'name: "Bad\\ud800"')}) / "spec.yaml"
+    spec = (
+        make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("name: Example NHS Trust", 'name: "Bad\\ud800"')})
+        / "spec.yaml"
+    )
     with pytest.raises(InputError) as caught:
         load_spec(spec)
     (problem,) = caught.value.problems
@@ -79,8 +87,9 @@ def test_lone_surrogate_is_refused(mini_library, tmp_path):
 
 def test_sandbox_refuses_unsafe_attributes(mini_library, tmp_path):
     meetings = mini_library / "meetings.yaml"
-    meetings.write_text(meetings.read_text().replace(
-        "{{ per_year | words }}", "{{ per_year.__class__.__subclasses__() }}"))
+    meetings.write_text(
+        meetings.read_text().replace("{{ per_year | words }}", "{{ per_year.__class__.__subclasses__() }}")
+    )
     spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC}) / "spec.yaml"
     with pytest.raises(InputError) as caught:
         assemble(load_spec(spec), load_library(mini_library))
@@ -120,7 +129,12 @@ def test_very_large_file_is_refused(tmp_path):
 
 @pytest.mark.parametrize("short_name", ["../../etc", "/abs/path", "CON", "..", "nul"])
 def test_file_names_stay_in_the_output_folder(short_name, mini_library, tmp_path, run_cli):
-    spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("short_name: Example", f'short_name: "{short_name}"')}) / "spec.yaml"
+    spec = (
+        make_tree(
+            tmp_path, {"spec.yaml": MINI_SPEC.replace("short_name: Example", f'short_name: "{short_name}"')}
+        )
+        / "spec.yaml"
+    )
     out = tmp_path / "out"
     code, stdout, stderr = run_cli("build", spec, "-o", out, "--library", mini_library, "--format", "md")
     assert code == 0, stderr
@@ -131,7 +145,13 @@ def test_file_names_stay_in_the_output_folder(short_name, mini_library, tmp_path
 
 
 def test_bad_slug_is_refused(mini_library, tmp_path):
-    spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC.replace("  headcount: 1200", "  headcount: 1200\n  slug: ../evil")}) / "spec.yaml"
+    spec = (
+        make_tree(
+            tmp_path,
+            {"spec.yaml": MINI_SPEC.replace("  headcount: 1200", "  headcount: 1200\n  slug: ../evil")},
+        )
+        / "spec.yaml"
+    )
     with pytest.raises(InputError) as caught:
         load_spec(spec)
     assert caught.value.problems[0].field == "organisation.slug"
@@ -139,9 +159,11 @@ def test_bad_slug_is_refused(mini_library, tmp_path):
 
 def test_mutually_defined_terms_terminate(mini_library, tmp_path):
     terms = mini_library / "terms.yaml"
-    terms.write_text(terms.read_text()
-                     .replace("the recognised trade unions acting together", "the unions on the [[Forum]]")
-                     .replace("the partnership forum of {{ org.name }}", "the forum where the [[Staff Side]] meets"))
+    terms.write_text(
+        terms.read_text()
+        .replace("the recognised trade unions acting together", "the unions on the [[Forum]]")
+        .replace("the partnership forum of {{ org.name }}", "the forum where the [[Staff Side]] meets")
+    )
     spec = make_tree(tmp_path, {"spec.yaml": MINI_SPEC}) / "spec.yaml"
     (agreement,) = assemble(load_spec(spec), load_library(mini_library))
     assert [d.term for d in agreement.definitions] == ["Forum", "Staff Side"]

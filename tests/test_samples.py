@@ -5,27 +5,27 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import docx
 import markdown
 import pytest
+from conftest import SAMPLES
 from docx.shared import Mm
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._model import Agreement, Paragraph, block_text, plain
-from conftest import SAMPLES
 
 pytestmark = pytest.mark.skipif(not SAMPLES, reason="no samples")
 
 
-@lru_cache(maxsize=None)
+@cache
 def library():
     return load_library()
 
 
-@lru_cache(maxsize=None)
+@cache
 def built(sample: Path, out_root: Path) -> tuple[list[Agreement], dict[str, Path]]:
     from agreement_kit._build import build
 
@@ -73,7 +73,7 @@ def test_docx_reads_back(sample, out_root):
         comments = list(document.comments)
         clauses = annotated(agreement)
         assert len(comments) == len(clauses)
-        for comment, clause in zip(comments, clauses):
+        for comment, clause in zip(comments, clauses, strict=True):
             assert comment.author == "Drafting note"
             first_sentence = note_text(clause).split(". ")[0]
             assert first_sentence in comment.text, clause.id
@@ -89,29 +89,31 @@ def test_docx_reads_back(sample, out_root):
             assert f"{clause.number}" in body and clause.title in body
 
 
+def comment_starts(node) -> list[dict[str, str]]:
+    """The attributes of every comment-start span in a pandoc JSON tree."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("t") == "Span" and "comment-start" in node["c"][0][1]:
+            found.append(dict(node["c"][0][2]))
+        for value in node.values():
+            found += comment_starts(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += comment_starts(value)
+    return found
+
+
 @pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed")
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_pandoc_sees_every_comment(sample, out_root):
     for agreement, files in outputs(sample, out_root):
         result = subprocess.run(
             ["pandoc", "-f", "docx", "--track-changes=all", "-t", "json", str(files["docx"])],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        found = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                if node.get("t") == "Span":
-                    attrs = node["c"][0]
-                    if "comment-start" in attrs[1]:
-                        found.append(dict(attrs[2]))
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(json.loads(result.stdout))
+        found = comment_starts(json.loads(result.stdout))
         assert len(found) == len(annotated(agreement))
         assert all(f.get("author") == "Drafting note" for f in found)
 

@@ -49,9 +49,7 @@ class Tree(HTMLParser):
             self.node = node
 
     def handle_startendtag(self, tag, attrs):
-        self.node["children"].append(
-            {"tag": tag, "attrs": dict(attrs), "children": [], "parent": self.node}
-        )
+        self.node["children"].append({"tag": tag, "attrs": dict(attrs), "children": [], "parent": self.node})
 
     def handle_endtag(self, tag):
         if tag in self.VOID:
@@ -97,9 +95,7 @@ def squash(value: str) -> str:
 
 
 def md_html(agreement: Agreement, notes: str = "comments") -> str:
-    return markdown.markdown(
-        render_markdown(agreement, notes=notes), extensions=["footnotes", "tables"]
-    )
+    return markdown.markdown(render_markdown(agreement, notes=notes), extensions=["footnotes", "tables"])
 
 
 def note_text(clause: Clause) -> str:
@@ -212,9 +208,7 @@ def test_cover_facts_in_both_formats(agreement):
 
 def test_paragraph_numbers_and_letters(agreement):
     paragraphs = [text(p) for p in Tree(md_html(agreement, "none")).find("p")]
-    numbered = [
-        b for c in agreement.clauses() for b in c.blocks if isinstance(b, Paragraph) and b.number
-    ]
+    numbered = [b for c in agreement.clauses() for b in c.blocks if isinstance(b, Paragraph) and b.number]
     assert numbered, "the sample should have a clause of several paragraphs"
     for block in numbered:
         assert f"{block.number} {squash(plain(block.inlines))}" in paragraphs
@@ -235,9 +229,7 @@ def test_markdown_footnotes_one_per_note(agreement):
     clauses = annotated(agreement)
     assert clauses, "the sample's clauses carry notes"
     footnotes = {
-        li["attrs"]["id"]: text(li)
-        for li in tree.find("li")
-        if li["attrs"].get("id", "").startswith("fn:")
+        li["attrs"]["id"]: text(li) for li in tree.find("li") if li["attrs"].get("id", "").startswith("fn:")
     }
     assert sorted(footnotes) == sorted(f"fn:note-{c.number.replace('.', '-')}" for c in clauses)
     refs = list(tree.find("sup"))
@@ -249,9 +241,7 @@ def test_markdown_footnotes_one_per_note(agreement):
             assert paragraph in body, clause.id
         # The reference sits in the clause's own heading.
         heading = next(
-            h
-            for h in tree.find("h3")
-            if text(h, skip=("sup",)) == f"{clause.number} {clause.title}"
+            h for h in tree.find("h3") if text(h, skip=("sup",)) == f"{clause.number} {clause.title}"
         )
         assert any(s["attrs"].get("id") == f"fnref:{key}" for s in tree.find("sup", heading))
     page = text(tree.root)
@@ -337,9 +327,7 @@ def hostile_spec() -> dict:
         {"name": "1. Numbered Trust", "role": "- hosts the *team*"},
         {"name": "> Quoted Board", "role": None},
     ]
-    data["unions"].append(
-        {"name": "Unite | the *Union*", "short_name": "U|[x]", "represents": "a | b"}
-    )
+    data["unions"].append({"name": "Unite | the *Union*", "short_name": "U|[x]", "represents": "a | b"})
     data["signatories"].append({"name": "C <Person> & Co", "role": "[Role](x)", "side": "staff"})
     data["version"] = "2.0 <draft> *final*"
     return data
@@ -369,11 +357,7 @@ def test_hostile_values_round_trip_through_markdown(mini_library, notes):
         assert squash(value) in visible, value
     # Nothing the values hold became markup.
     assert not list(tree.find("a", href="x")) and not list(tree.find("a", href="y"))
-    assert (
-        not list(tree.find("b"))
-        and not list(tree.find("code"))
-        and not list(tree.find("blockquote"))
-    )
+    assert not list(tree.find("b")) and not list(tree.find("code")) and not list(tree.find("blockquote"))
     assert not list(tree.find("em"))
     rows = [list(tree.find("td", node=tr)) for tr in tree.find("tr")]
     assert all(len(r) == 3 for r in rows if r)
@@ -398,8 +382,7 @@ def test_hostile_values_round_trip_through_html(mini_library):
 
 def _organisation_names():
     alphabet = st.sampled_from(
-        list("aZ1 .-+*_`[]()#|<>&\\!{}:;=~^\"'")
-        + ["&amp;", "&#65;", "<b>", "1. ", "- ", "[^1]", "---"]
+        list("aZ1 .-+*_`[]()#|<>&\\!{}:;=~^\"'") + ["&amp;", "&#65;", "<b>", "1. ", "- ", "[^1]", "---"]
     )
     return st.lists(alphabet, min_size=1, max_size=20).map("".join).filter(lambda s: s.strip())
 
@@ -448,9 +431,7 @@ def test_notes_say_where_the_words_came_from(mini_library):
     ) and "Reason given: Shorter | plainer." in note_text(parties)
     assert note_paragraphs(parties)[-1] == "Cites: TULRCA 1992 s.178(2)"
     assert "Variant chosen: Management chairs" in note_text(chair)
-    assert "not in the model library" in note_text(
-        added
-    ) and "No reason was recorded." in note_text(added)
+    assert "not in the model library" in note_text(added) and "No reason was recorded." in note_text(added)
     assert "Departs" not in note_text(agreement.clause("meetings.frequency"))
 
     for page in (

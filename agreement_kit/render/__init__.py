@@ -22,11 +22,14 @@ def _renderer(fmt: str) -> Callable[[Agreement, NotesMode], bytes]:
     # or `validate` should not pay for them.
     if fmt == "docx":
         from ._docx import render_docx
+
         return lambda a, notes: render_docx(a, notes=notes)
     if fmt == "md":
         from ._markdown import render_markdown
+
         return lambda a, notes: render_markdown(a, notes=notes).encode("utf-8")
     if fmt == "html":
         from ._html import render_html
+
         return lambda a, notes: render_html(a, notes=notes).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")

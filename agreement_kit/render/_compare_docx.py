@@ -160,9 +160,7 @@ class _Redliner:
         old, new = _section(self.diff.old, section_id), _section(self.diff.new, section_id)
         self.heading(H1, _section_head(old), _section_head(new), page_break=first)
 
-    def heading(
-        self, style: str, old: str | None, new: str | None, *, page_break: bool = False
-    ) -> CT_P:
+    def heading(self, style: str, old: str | None, new: str | None, *, page_break: bool = False) -> CT_P:
         if old is None or new is None:
             op = "+" if old is None else "-"
             return self.whole(op, style, [Span(new or old or "")], page_break=page_break)

@@ -68,8 +68,9 @@ def clause_views(diff: AgreementDiff) -> list[ClauseView]:
             continue
         title = list(c.title_redline.runs) if c.title_redline else [("=", c.title)]
         was = c.old.number if c.moved else None
-        views.append(ClauseView(c, f"{c.number} {c.title}", c.status, was, title,
-                                [_unit_view(u) for u in c.units]))
+        views.append(
+            ClauseView(c, f"{c.number} {c.title}", c.status, was, title, [_unit_view(u) for u in c.units])
+        )
     return views
 
 
@@ -79,9 +80,11 @@ def _organisation(diffs: list[AgreementDiff]) -> str:
 
 
 def _versions(diff: AgreementDiff) -> str:
-    """"Old: version 1 (clause library 2026.1). New: version 2 (clause library 2026.2)."."""
+    """ "Old: version 1 (clause library 2026.1). New: version 2 (clause library 2026.2)."."""
+
     def side(a: Agreement | None) -> str:
         return f"version {a.version} (clause library {a.library_version})" if a else "no such agreement"
+
     return f"Old: {side(diff.old)}. New: {side(diff.new)}."
 
 
@@ -158,4 +161,3 @@ def render_compare_html(diffs: list[AgreementDiff]) -> str:
         runs_html=runs_html,
         css=stylesheet(),
     )
-

@@ -22,11 +22,11 @@ from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 from docx.document import Document as DocumentObject
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
-from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
@@ -87,9 +87,7 @@ _COPY_KIND = {
     "appendix": "Annotated draft: drafting notes appear in the appendix",
     "none": "Signing copy",
 }
-_APPENDIX_INTRO = (
-    "These notes explain the thinking behind each clause. They are not part of the agreement."
-)
+_APPENDIX_INTRO = "These notes explain the thinking behind each clause. They are not part of the agreement."
 _DEPARTURES = {
     "custom": "the parties replaced the model wording of this clause with their own.",
     "added": "this clause is the parties' own and is not in the model library.",
@@ -151,9 +149,7 @@ def open_template(agreement: Agreement, copy_kind: str) -> tuple[DocumentObject,
     return doc, _markers(doc)
 
 
-def finish(
-    doc: DocumentObject, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime
-) -> bytes:
+def finish(doc: DocumentObject, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
     """Fill the contents list, set the properties and package reproducibly."""
     _contents(doc, markers[CONTENTS])
     _properties(doc, agreement, when)
@@ -189,12 +185,14 @@ def add_comments(
     head = f'w:author="{escape(author)}" w:initials="{escape(initials)}" w:date="{iso(when)}"'
     xml = "".join(
         f'<w:comment w:id="{base + n}" {head}>'
-        + "".join(para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
-                  for i, spans in enumerate(item.lines or [[]]))
+        + "".join(
+            para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+            for i, spans in enumerate(item.lines or [[]])
+        )
         + "</w:comment>"
         for n, item in enumerate(items)
     )
-    for n, (item, comment) in enumerate(zip(items, parse_fragment(xml))):
+    for n, (item, comment) in enumerate(zip(items, parse_fragment(xml), strict=True)):
         comments.append(comment)
         comment_id = str(base + n)
         start = OxmlElement("w:commentRangeStart")
@@ -384,7 +382,7 @@ class Builder:
                     xml.append(para_xml(style, spans_xml(spans)))
                     owners.append(clause)
         placed: dict[str, Anchored] = {}
-        for p, clause in zip(parse_fragment("".join(xml)), owners):
+        for p, clause in zip(parse_fragment("".join(xml)), owners, strict=True):
             self.anchor.addprevious(p)
             if clause is None:
                 continue
@@ -436,9 +434,7 @@ def paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
     return p
 
 
-def run(
-    parent: Any, text: str, bold: bool = False, italic: bool = False, *, deleted: bool = False
-) -> CT_R:
+def run(parent: Any, text: str, bold: bool = False, italic: bool = False, *, deleted: bool = False) -> CT_R:
     """Append a run; tabs and line breaks become w:tab and w:br. The text of
     a ``deleted`` run (inside a w:del revision) must be w:delText, not w:t."""
     r = SubElement(parent, _W_R)
@@ -475,9 +471,7 @@ def bookmark(target: Any, name: str, bookmark_id: int) -> None:
     target.addnext(end)
 
 
-def _spans(
-    inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | None = None
-) -> list[Span]:
+def _spans(inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | None = None) -> list[Span]:
     """Inline content as runs: a term prints as itself, a cross-reference as
     its label, linked to the clause's heading when that clause is in this
     agreement (not when it is in the other agreement of the set)."""
@@ -509,9 +503,7 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
     if not lines:
         return []
     if clause.citations:
-        lines.append(
-            [Span("Cites: ", bold=True), Span("; ".join(c.short for c in clause.citations))]
-        )
+        lines.append([Span("Cites: ", bold=True), Span("; ".join(c.short for c in clause.citations))])
     prov = clause.provenance
     departure = _DEPARTURES.get(prov.source)
     if departure:
@@ -546,9 +538,11 @@ def _contents(doc: DocumentObject, anchor: CT_P) -> None:
         text = _text(p) if level else ""
         if text:  # a heading deleted as a tracked change has no w:t
             entries.append((level, text))
-    begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-             '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     lines = [(_TOC[level], run_xml(text)) for level, text in entries] or [(_TOC[1], "")]
     xml = "".join(

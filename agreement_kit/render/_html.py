@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .._model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
 from .._resources import templates_dir
@@ -47,7 +47,9 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
             if number is None or not item.label.endswith(number):
                 parts.append(_esc(item.label))
             else:
-                parts.append(f'<a class="ref" href="#{_esc(anchor("clause", number))}">{_esc(item.label)}</a>')
+                parts.append(
+                    f'<a class="ref" href="#{_esc(anchor("clause", number))}">{_esc(item.label)}</a>'
+                )
             continue
         if isinstance(item, TermUse):
             html = f'<span class="term">{_esc(item.term)}</span>'

@@ -72,15 +72,11 @@ def note_blocks(clause: Clause) -> tuple[Block, ...]:
             if prov.source == "added"
             else "the parties replaced the model wording of this clause with their own."
         )
-        reason = (
-            f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
-        )
+        reason = f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
         extra.append(_labelled("Departs from the model:", f"{said} {reason}"))
     if prov.variant is not None and prov.variant != prov.recommended_variant:
         label = prov.variant_label or prov.variant
-        extra.append(
-            _labelled("Variant chosen:", f"{label} (not the variant the model library recommends).")
-        )
+        extra.append(_labelled("Variant chosen:", f"{label} (not the variant the model library recommends)."))
     if clause.citations:
         extra.append(_labelled("Cites:", "; ".join(c.short for c in clause.citations)))
     return (*clause.note, *extra)
@@ -195,8 +191,7 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
 def _cover(a: Agreement) -> list[str]:
     out = [f"# {escape(a.title)}", line_md([Text(a.organisation, bold=True)])]
     parties = [
-        f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "")
-        for p in a.parties
+        f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
     ]
     out.append("This agreement is made between:\n\n" + "\n".join(parties))
     out.append("and the trade unions named in the Schedule of recognised trade unions.")

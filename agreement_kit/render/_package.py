@@ -52,12 +52,33 @@ def write_zip(members: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
         encoded = name.encode("utf-8")
         crc, packed = _deflate(data)
         flags = 0x800 if not encoded.isascii() else 0  # bit 11: UTF-8 name
-        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, time, date,
-                            crc, len(packed), len(data), len(encoded), 0)
+        local = struct.pack(
+            "<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, time, date, crc, len(packed), len(data), len(encoded), 0
+        )
         out += (local, encoded, packed)
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, 8, time, date,
-                                   crc, len(packed), len(data), len(encoded), 0, 0, 0, 0,
-                                   0o644 << 16, offset) + encoded)
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                8,
+                time,
+                date,
+                crc,
+                len(packed),
+                len(data),
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                offset,
+            )
+            + encoded
+        )
         offset += len(local) + len(encoded) + len(packed)
         count += 1
     directory = b"".join(central)

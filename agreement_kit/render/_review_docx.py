@@ -28,8 +28,8 @@ from ._docx import (
     NOTES,
     Anchored,
     Builder,
-    Span,
     NewComment,
+    Span,
     add_comments,
     finish,
     open_template,
@@ -79,7 +79,9 @@ def _comments(
     """Comments in document order (then worst first), so their ids follow the page."""
     order = {cid: i for i, cid in enumerate(placed)}
     ordered = sorted(tied, key=lambda f: (order[f.clause_id], -severity_rank(f.severity)))
-    items = (NewComment(placed[f.clause_id].first, placed[f.clause_id].last, comment_lines(f)) for f in ordered)
+    items = (
+        NewComment(placed[f.clause_id].first, placed[f.clause_id].last, comment_lines(f)) for f in ordered
+    )
     add_comments(doc, items, author=REVIEW_AUTHOR, initials=REVIEW_INITIALS, when=when)
 
 

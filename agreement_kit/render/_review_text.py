@@ -19,8 +19,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from .._markup import MarkupError, parse
-from .._model import Agreement, block_text
+from .._model import Agreement
 from .._resources import templates_dir
 from .._review import SEVERITIES, ChecklistResult, Finding, Redline, Review
 from ._markdown import escape, guard_start, long_date
@@ -66,7 +65,7 @@ def _split_space(text: str) -> tuple[str, str, str]:
     if not core:
         return text, "", ""
     start = text.index(core)
-    return text[:start], core, text[start + len(core):]
+    return text[:start], core, text[start + len(core) :]
 
 
 _TAGS = {"-": "del", "+": "ins"}
@@ -180,43 +179,19 @@ def _heading(finding: Finding, titles: dict[str, str]) -> str:
     return f"{agreement}: {finding.clause_title}"
 
 
-def _readable(text: str, numbers: dict[str, str]) -> str:
-    """Library text quoted as written (the note of an absent clause, a
-    guidance reason) still has its markup: ``[[Forum]]`` becomes "Forum" and
-    ``[[meetings.quorum]]`` "clause 4.3", or the clause's name when the
-    agreement lacks it."""
-    if "[[" not in text:
-        return text
-
-    def label(clause_id: str) -> str:
-        if clause_id in numbers:
-            return f"clause {numbers[clause_id]}"
-        return f"the {clause_id.rsplit('.', 1)[-1].replace('_', ' ')} clause"
-
-    try:
-        blocks = parse(text, [], label, lambda term: None)
-    except MarkupError:
-        return text
-    return " ".join(block_text(b) for b in blocks)
-
-
 REASON = "Reason given:"
 
 
-def _detail(paragraphs: tuple[str, ...], numbers: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The detail without blanks or repeats (a variant's own note is also
-    part of the clause commentary, and should be read once), with the
-    parties' stated reason set apart from the library's commentary."""
-    texts = [" ".join(_readable(p, numbers).split()) for p in paragraphs if p and p.strip()]
-    texts = list(dict.fromkeys(texts))
-    kept = [t for t in texts if not any(t != o and t in o for o in texts)]
-    return tuple((REASON, t[len(REASON):].strip()) if t.startswith(REASON) else ("", t) for t in kept)
+def _detail(paragraphs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The detail without blanks, with the parties' stated reason set apart
+    from the library's commentary."""
+    texts = [" ".join(p.split()) for p in paragraphs if p and p.strip()]
+    return tuple((REASON, t[len(REASON) :].strip()) if t.startswith(REASON) else ("", t) for t in texts)
 
 
 def finding_views(review: Review) -> dict[str, list[FindingView]]:
     """Findings by severity, highest first; a severity with none is left out."""
     titles = _short_titles(review)
-    numbers = {a.kind: {c.id: c.number for c in a.clauses()} for a in review.agreements}
     groups: dict[str, list[FindingView]] = {}
     for severity in SEVERITY_ORDER:
         views = [
@@ -225,7 +200,7 @@ def finding_views(review: Review) -> dict[str, list[FindingView]]:
                 _heading(f, titles),
                 CATEGORY_LABELS.get(f.category, f.category),
                 sentence(f.summary),
-                _detail(f.detail, numbers.get(f.agreement, {})),
+                _detail(f.detail),
                 redline_paragraphs(f.redline) if f.redline and f.redline.changed else [],
             )
             for f in review.findings
@@ -262,8 +237,10 @@ def _counts_md(review: Review) -> str:
 
 def _finding_md(view: FindingView) -> list[str]:
     out = [f"### {escape(view.heading)}", f"**{escape(view.category)}:** {escape(view.summary)}"]
-    out.extend(f"**{escape(label)}** {escape(text)}" if label else guard_start(escape(text))
-               for label, text in view.detail)
+    out.extend(
+        f"**{escape(label)}** {escape(text)}" if label else guard_start(escape(text))
+        for label, text in view.detail
+    )
     if view.redline:
         out.append(f"*{escape(REDLINE_LEGEND)}*")
         out.append("\n>\n".join("> " + runs_md(p) for p in view.redline))
@@ -280,7 +257,10 @@ def _checklist_md(view: ChecklistView) -> list[str]:
     for r in view.items:
         clauses = "; ".join(escape(x) for x in r.clauses) or "—"
         rows.append(f"| {escape(r.text)} | {_status_md(r.status)} | {clauses} |")
-    summary = f"{c['covered']} of {len(view.items)} items covered, {c['weakened']} weakened, {c['missing']} missing."
+    summary = (
+        f"{c['covered']} of {len(view.items)} items covered, {c['weakened']} weakened,"
+        f" {c['missing']} missing."
+    )
     return [f"### {escape(view.title)}", summary, "\n".join(rows)]
 
 
@@ -288,7 +268,9 @@ def render_review_markdown(review: Review) -> str:
     """The review as Markdown (python-markdown with `tables` renders it)."""
     parts = [f"# Review: {escape(review.organisation)}"]
     reviewed = [f"- {guard_start(escape(_agreement_line(a)))}" for a in review.agreements]
-    parts.append("Agreements reviewed:\n\n" + "\n".join(reviewed) if reviewed else "No agreements were reviewed.")
+    parts.append(
+        "Agreements reviewed:\n\n" + "\n".join(reviewed) if reviewed else "No agreements were reviewed."
+    )
     parts.append(f"Reviewed against clause library {escape(library_versions(review.agreements))}.")
     parts.append(f"**Summary:** {escape(review.summary())}")
     parts.append(_counts_md(review))
@@ -303,7 +285,9 @@ def render_review_markdown(review: Review) -> str:
     lists = checklist_views(review)
     if lists:
         parts.append("## Checklists")
-        parts.append("Whether a clause of the agreement covers each item, and whether it does so in the model's terms.")
+        parts.append(
+            "Whether a clause of the agreement covers each item, and whether it does so in the model's terms."
+        )
         for view in lists:
             parts.extend(_checklist_md(view))
     return "\n\n".join(parts) + "\n"

@@ -35,8 +35,13 @@ def run_xml(text: str, bold: bool = False, italic: bool = False, style: str | No
     """One run; a tab or newline in the text becomes w:tab or w:br."""
     props = ""
     if style or bold or italic:
-        props = ("<w:rPr>" + (f'<w:rStyle w:val="{escape(style)}"/>' if style else "")
-                 + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>")
+        props = (
+            "<w:rPr>"
+            + (f'<w:rStyle w:val="{escape(style)}"/>' if style else "")
+            + ("<w:b/>" if bold else "")
+            + ("<w:i/>" if italic else "")
+            + "</w:rPr>"
+        )
     body = []
     for piece in _BREAKS.split(text):
         if piece == "\t":
@@ -65,8 +70,10 @@ def para_xml(style_id: str, content: str = "", *, page_break: bool = False) -> s
 
 
 def bookmark_xml(bookmark_id: int, name: str, content: str) -> str:
-    return (f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{escape(name)}"/>{content}'
-            f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
+    return (
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{escape(name)}"/>{content}'
+        f'<w:bookmarkEnd w:id="{bookmark_id}"/>'
+    )
 
 
 def parse_fragment(xml: str) -> list[Any]:
