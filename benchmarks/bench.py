@@ -130,7 +130,7 @@ def startup(repeat: int = 10) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=REPO / "samples" / "suffolk-ccg.yaml")
+    parser.add_argument("--spec", type=Path, default=REPO / "samples" / "teaching-trust.yaml")
     parser.add_argument("--employers", type=int, default=1000)
     parser.add_argument("--speedup-employers", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=10)
