@@ -197,7 +197,7 @@ def batch(
 
     Columns name spec fields by dotted path (organisation.name, dates.effective)
     or clause settings by clause id (meetings.frequency.meetings_per_year,
-    forum.chair.variant). A failing employer does not stop the others; the
+    meetings.chair.variant). A failing employer does not stop the others; the
     exit code is 1 if any failed. Re-runs skip employers whose inputs,
     library and outputs are unchanged.
     """
