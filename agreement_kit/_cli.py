@@ -70,6 +70,25 @@ library_option = click.option(
 )
 
 
+def agreement_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--format and --notes, as `build` and `batch` both take them."""
+    command = click.option(
+        "--notes",
+        type=click.Choice(["comments", "appendix", "none"]),
+        default="comments",
+        show_default=True,
+        help="Commentary as Word comments / footnotes, as an appendix, or none (a clean signing copy).",
+    )(command)
+    return click.option(
+        "-f",
+        "--format",
+        "formats",
+        default="docx,md,html",
+        show_default=True,
+        help="Comma-separated output formats: docx, md, html.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="agreement-kit")
 def cli() -> None:
@@ -92,21 +111,7 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     help="Folder to write the agreements into.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    default="docx,md,html",
-    show_default=True,
-    help="Comma-separated output formats: docx, md, html.",
-)
-@click.option(
-    "--notes",
-    type=click.Choice(["comments", "appendix", "none"]),
-    default="comments",
-    show_default=True,
-    help="Commentary as Word comments / footnotes, as an appendix, or none (a clean signing copy).",
-)
+@agreement_format_options
 @library_option
 @_handle_errors
 def build(specs: tuple[Path, ...], out_dir: Path, formats: str, notes: str, library_dir: Path | None) -> None:
@@ -165,17 +170,7 @@ def validate(paths: tuple[Path, ...], strict: bool, library_dir: Path | None) ->
     type=click.Path(path_type=Path),
     help="Folder to write one sub-folder per employer into, and manifest.json.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    default="docx,md,html",
-    show_default=True,
-    help="Comma-separated output formats: docx, md, html.",
-)
-@click.option(
-    "--notes", type=click.Choice(["comments", "appendix", "none"]), default="comments", show_default=True
-)
+@agreement_format_options
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild employers whose inputs and outputs are unchanged.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")

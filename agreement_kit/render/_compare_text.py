@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from .._compare import AgreementDiff, ClauseDiff, Unit, UnitChange
 from .._model import Agreement
+from ._html import html_environment, stylesheet
 from ._markdown import escape, guard_start
 from ._review_text import (
+    STYLESHEET,
     Run,
     library_versions,
-    report_environment,
     runs_html,
     runs_md,
-    stylesheet,
 )
 
 TEMPLATE = "compare.html.j2"
@@ -150,7 +150,7 @@ def _agreements(diffs: Iterable[AgreementDiff]) -> list[Agreement]:
 
 def render_compare_html(diffs: list[AgreementDiff]) -> str:
     """The comparison as one standalone HTML page (stylesheet embedded, A4 print rules)."""
-    template = report_environment().get_template(TEMPLATE)
+    template = html_environment().get_template(TEMPLATE)
     return template.render(
         organisation=_organisation(diffs),
         library=library_versions(_agreements(diffs)),
@@ -159,5 +159,5 @@ def render_compare_html(diffs: list[AgreementDiff]) -> str:
         anchor=_anchor,
         legend=LEGEND,
         runs_html=runs_html,
-        css=stylesheet(),
+        css=stylesheet(STYLESHEET),
     )

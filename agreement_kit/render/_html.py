@@ -64,7 +64,9 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def html_environment() -> jinja2.Environment:
+    """The Jinja environment of every HTML page (agreement and reports):
+    autoescape on, and a missing value an error rather than a silent blank."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=True,
@@ -80,9 +82,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _stylesheet() -> Markup:
+def stylesheet(name: str = STYLESHEET) -> Markup:
+    """A stylesheet from templates/, to embed in a page's <style>."""
     # Read as-is rather than through Jinja: CSS braces are not template syntax.
-    css = (templates_dir() / STYLESHEET).read_text(encoding="utf-8")
+    css = (templates_dir() / name).read_text(encoding="utf-8")
     return Markup(css.replace("</", "<\\/"))
 
 
@@ -102,7 +105,7 @@ def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
     def note_of(clause: Clause) -> tuple[Block, ...]:
         return clause_notes.get(clause.id, ())
 
-    template = _environment().get_template(TEMPLATE)
+    template = html_environment().get_template(TEMPLATE)
     return template.render(
         a=agreement,
         notes=notes,
@@ -110,5 +113,5 @@ def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
         has_notes=bool(clause_notes),
         inlines=inlines,
         signatory_groups=signatory_groups(agreement),
-        css=_stylesheet(),
+        css=stylesheet(),
     )

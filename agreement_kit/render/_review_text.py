@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import jinja2
 from markupsafe import Markup
 
 from .._model import Agreement
-from .._resources import templates_dir
 from .._review import SEVERITIES, ChecklistResult, Finding, Redline, Review
+from ._html import html_environment, stylesheet
 from ._markdown import escape, guard_start, long_date
 
 TEMPLATE = "review.html.j2"
@@ -107,28 +105,6 @@ def runs_html(runs: Iterable[Run]) -> Markup:
             body = Markup.escape(core)
         out.append(Markup.escape(" " if lead else "") + body + Markup.escape(" " if trail else ""))
     return Markup("").join(out)
-
-
-@lru_cache(maxsize=1)
-def report_environment() -> jinja2.Environment:
-    """The Jinja environment of the reports: as for the agreement, autoescape
-    on and a missing value an error rather than a silent blank."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["long_date"] = long_date
-    return env
-
-
-def stylesheet() -> Markup:
-    # Read as-is rather than through Jinja: CSS braces are not template syntax.
-    css = (templates_dir() / STYLESHEET).read_text(encoding="utf-8")
-    return Markup(css.replace("</", "<\\/"))
 
 
 def sentence(text: str) -> str:
@@ -298,7 +274,7 @@ def render_review_markdown(review: Review) -> str:
 
 def render_review_html(review: Review) -> str:
     """The review as one standalone HTML page (stylesheet embedded, A4 print rules)."""
-    template = report_environment().get_template(TEMPLATE)
+    template = html_environment().get_template(TEMPLATE)
     return template.render(
         review=review,
         agreement_lines=[_agreement_line(a) for a in review.agreements],
@@ -310,5 +286,5 @@ def render_review_html(review: Review) -> str:
         checklists=checklist_views(review),
         legend=REDLINE_LEGEND,
         runs_html=runs_html,
-        css=stylesheet(),
+        css=stylesheet(STYLESHEET),
     )
