@@ -8,6 +8,7 @@ Heavy modules are imported inside commands so `--help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -209,26 +210,18 @@ def batch(
     else:
         raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
     fmt_list = [f.strip() for f in formats.split(",") if f.strip()]
-    if quiet:
-        result = run_batch(
-            jobs, out_dir, library=library, formats=fmt_list, notes=notes, workers=workers, force=force
-        )
-    elif sys.stderr.isatty():
-        from rich.progress import Progress
+    with contextlib.ExitStack() as stack:
+        progress = None
+        if quiet:
+            pass
+        elif sys.stderr.isatty():
+            from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
+            bar = stack.enter_context(Progress(transient=True))
             task = bar.add_task("Building", total=len(jobs))
-            result = run_batch(
-                jobs,
-                out_dir,
-                library=library,
-                formats=fmt_list,
-                notes=notes,
-                workers=workers,
-                force=force,
-                progress=lambda outcome, done, total: bar.update(task, completed=done),
-            )
-    else:
+            progress = lambda outcome, done, total: bar.update(task, completed=done)  # noqa: E731
+        else:
+            progress = plain_progress()
         result = run_batch(
             jobs,
             out_dir,
@@ -237,7 +230,7 @@ def batch(
             notes=notes,
             workers=workers,
             force=force,
-            progress=plain_progress(),
+            progress=progress,
         )
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
     for outcome in result.failures:
