@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agreement_kit import assemble, load_library, load_spec
 from conftest import REPO
+
+from agreement_kit import assemble, load_library, load_spec
 
 
 def test_readme_spec_example_builds(tmp_path):

@@ -70,7 +70,7 @@ _W_P, _W_R, _W_T, _W_VAL = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:val")
 _W_DELTEXT = qn("w:delText")
 _W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
 _W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
-_W_COMMENT, _W_ID = qn("w:comment"), qn("w:id")
+_W_ID = qn("w:id")
 _PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
 # The mark Word shows at the start of a comment, as python-docx writes it.
