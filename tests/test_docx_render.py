@@ -339,6 +339,35 @@ def test_same_input_gives_same_bytes(mini):
     assert render_docx(mini, timestamp=WHEN) != render_docx(mini)
 
 
+def test_template_parts_not_rendered_are_copied_byte_for_byte(mini):
+    # Styles, theme, numbering and settings come from the template untouched
+    # (the template is read once per process, never re-serialised).
+    data = render_docx(mini)
+    template = zipfile.ZipFile(REPO / "templates" / "agreement.docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in ("word/styles.xml", "word/theme/theme1.xml", "word/numbering.xml", "word/settings.xml"):
+            assert z.read(name) == template.read(name), name
+        assert z.namelist()[: len(template.namelist())] == template.namelist()
+        assert z.namelist()[len(template.namelist()) :] == ["word/comments.xml"]
+
+
+def test_newline_in_a_template_value_becomes_a_line_break(mini):
+    # docxtpl's rule, kept by the fast path that skips its clean-up when no
+    # value carries a tab or newline.
+    from agreement_kit.render._docx import TEMPLATE_NAME, _context, _jinja_env
+    from agreement_kit.render._wordpackage import load_template
+
+    template = load_template(REPO / "templates" / TEMPLATE_NAME)
+    context = _context(mini, "copy")
+    plain_doc = template.render(context, _jinja_env())
+    broken_doc = template.render({**context, "organisation": "Line one\nLine two"}, _jinja_env())
+    subtitle = "w:p[w:pPr/w:pStyle/@w:val='Subtitle']"
+    assert not plain_doc.body.xpath(f"{subtitle}//w:br")
+    (paragraph,) = broken_doc.body.xpath(subtitle)
+    assert paragraph.xpath(".//w:br")
+    assert list(paragraph.itertext(f"{W}t")) == ["Line one", "Line two"]
+
+
 # -- tables ----------------------------------------------------------------------
 
 
@@ -439,6 +468,9 @@ def test_signing_copy_has_no_notes(mini):
     document = read(data)
     assert len(document.comments) == 0
     assert not has_part(data, "word/comments.xml")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # nor a declaration of one
+        for name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+            assert b"comments" not in z.read(name)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "commentReference" not in xml and "Drafting notes" not in xml
     for clause in noted(mini):

@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import SubElement
 
 from .._compare import AgreementDiff, ClauseDiff, UnitChange
@@ -30,12 +28,14 @@ from ._docx import (
     NOTES,
     Builder,
     Span,
+    WordDocument,
     block_lines,
     bookmark,
     bookmark_name,
     finish,
     iso,
     open_template,
+    page_break_before,
     remove,
     run,
     stamp_time,
@@ -234,9 +234,9 @@ def _clause_head(clause: Clause | None) -> str | None:
 # -- summary -----------------------------------------------------------------
 
 
-def _summary(doc: DocumentObject, diff: AgreementDiff, author: str, when: dt.datetime) -> None:
+def _summary(doc: WordDocument, diff: AgreementDiff, author: str, when: dt.datetime) -> None:
     """A first page before the cover: every changed, added, removed or moved clause."""
-    cover: CT_P = doc.element.body[0]
+    cover: CT_P = doc.body[0]
     builder = Builder(cover)
     builder.para(_HEADING, [Span(SUMMARY_HEADING)])
     changed = diff.changed()
@@ -249,4 +249,4 @@ def _summary(doc: DocumentObject, diff: AgreementDiff, author: str, when: dt.dat
     builder.para(_NORMAL, [Span(intro)])
     for clause_diff in changed:
         builder.para(_BULLET, [Span(clause_diff.describe())])
-    DocxParagraph(cover, doc._body).paragraph_format.page_break_before = True
+    page_break_before(cover)

@@ -1,11 +1,12 @@
 """Word renderer: an Agreement -> .docx bytes.
 
 templates/agreement.docx (built by templates/make_agreement_template.py) is
-rendered with docxtpl for the parts a maintainer lays out by hand: cover,
-header and footer, signature block, schedule of unions. Three marker
+rendered with docxtpl's tags for the parts a maintainer lays out by hand:
+cover, header and footer, signature block, schedule of unions (see
+_wordpackage, which reads the template once per process). Three marker
 paragraphs in it are then replaced with content built here: the table of
 contents field, the numbered clauses and, when asked for, the appendix of
-drafting notes. Drafting notes become native Word comments (python-docx).
+drafting notes. Drafting notes become native Word comments.
 
 All user text reaches the XML through docxtpl with autoescape or as the text
 of an lxml element, never by string concatenation.
@@ -14,23 +15,19 @@ of an lxml element, never by string concatenation.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from docx.document import Document as DocumentObject
-from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
-from lxml.etree import SubElement
+from lxml.etree import SubElement, XPath
 
 from .._model import (
     Agreement,
@@ -40,15 +37,14 @@ from .._model import (
     ItemList,
     Paragraph,
     Ref,
-    TermUse,
     Text,
     letter,
 )
 from .._resources import templates_dir
-from ._package import write_zip
-from ._wordxml import bookmark_xml, escape, para_xml, parse_fragment, run_xml, spans_xml
+from ._wordpackage import WordDocument, load_template
+from ._wordxml import W_NS, bookmark_xml, escape, para_xml, parse_fragment, run_xml, spans_xml
 
-__all__ = ["render_docx"]
+__all__ = ["WordDocument", "render_docx"]
 
 NoteMode = Literal["comments", "appendix", "none"]
 
@@ -140,20 +136,21 @@ def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.dateti
     return _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
 
 
-def open_template(agreement: Agreement, copy_kind: str) -> tuple[DocumentObject, dict[str, CT_P]]:
+def open_template(agreement: Agreement, copy_kind: str) -> tuple[WordDocument, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
     marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove."""
-    tpl = _Template(io.BytesIO(_template_bytes()))
-    tpl.render(_context(agreement, copy_kind), _jinja_env(), autoescape=True)
-    doc: DocumentObject = tpl.docx
+    template = load_template(templates_dir() / TEMPLATE_NAME)
+    doc = template.render(_context(agreement, copy_kind), _jinja_env())
     return doc, _markers(doc)
 
 
-def finish(doc: DocumentObject, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
-    """Fill the contents list, set the properties and package reproducibly."""
+def finish(doc: WordDocument, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
+    """Fill the contents list, then package with the properties set and
+    every date fixed, so equal input gives equal bytes."""
     _contents(doc, markers[CONTENTS])
-    _properties(doc, agreement, when)
-    return _package(doc, when)
+    return doc.to_bytes(
+        title=agreement.title, subject=agreement.organisation, author=CORE_AUTHOR, language="en-GB", when=when
+    )
 
 
 def iso(when: dt.datetime) -> str:
@@ -171,63 +168,42 @@ class NewComment:
 
 
 def add_comments(
-    doc: DocumentObject, items: Iterable[NewComment], *, author: str, initials: str, when: dt.datetime
+    doc: WordDocument, items: Iterable[NewComment], *, author: str, initials: str, when: dt.datetime
 ) -> None:
     """Native comments, each spanning runs ``first`` to ``last``, a paragraph per line.
 
     Written as python-docx's add_comment would write them (CommentText
     paragraphs, an annotationRef run, a range and a CommentReference run),
-    but as text parsed once for all of them, and without its search of every
-    existing comment id for each new one."""
-    items = list(items)
-    comments = doc.part._comments_part.element
-    base = len(comments)  # every comment in the part is ours, numbered from 0
+    but the comments part as text: it is never read back, so never parsed."""
     head = f'w:author="{escape(author)}" w:initials="{escape(initials)}" w:date="{iso(when)}"'
-    xml = "".join(
-        f'<w:comment w:id="{base + n}" {head}>'
-        + "".join(
-            para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
-            for i, spans in enumerate(item.lines or [[]])
+    items = list(items)
+    base = len(doc.comments)
+    for n, item in enumerate(items, start=base):
+        doc.comments.append(
+            f'<w:comment w:id="{n}" {head}>'
+            + "".join(
+                para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+                for i, spans in enumerate(item.lines or [[]])
+            )
+            + "</w:comment>"
         )
-        + "</w:comment>"
-        for n, item in enumerate(items)
+    # Each comment's range start, range end and reference run, parsed at once.
+    marks = parse_fragment(
+        "".join(
+            f'<w:commentRangeStart w:id="{n}"/><w:commentRangeEnd w:id="{n}"/>'
+            f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr>'
+            f'<w:commentReference w:id="{n}"/></w:r>'
+            for n in range(base, base + len(items))
+        )
     )
-    for n, (item, comment) in enumerate(zip(items, parse_fragment(xml), strict=True)):
-        comments.append(comment)
-        comment_id = str(base + n)
-        start = OxmlElement("w:commentRangeStart")
-        start.set(_W_ID, comment_id)
+    for i, item in enumerate(items):
+        start, end, reference = marks[3 * i : 3 * i + 3]
         item.first.addprevious(start)
-        end = OxmlElement("w:commentRangeEnd")
-        end.set(_W_ID, comment_id)
-        reference = OxmlElement("w:r")
-        rpr = SubElement(reference, _W_RPR)
-        SubElement(rpr, qn("w:rStyle")).set(_W_VAL, COMMENT_REFERENCE)
-        SubElement(reference, qn("w:commentReference")).set(_W_ID, comment_id)
         item.last.addnext(reference)
         item.last.addnext(end)
 
 
 # -- template and context ----------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _template_bytes() -> bytes:
-    """The template file, read once per process."""
-    return (templates_dir() / TEMPLATE_NAME).read_bytes()
-
-
-@lru_cache(maxsize=16)
-def _patched_xml(src_xml: str) -> str:
-    return DocxTemplate.patch_xml(None, src_xml)  # uses no instance state
-
-
-class _Template(DocxTemplate):
-    """docxtpl cleans each template part's XML with a dozen regular
-    expressions on every render; the template never changes, so do it once."""
-
-    def patch_xml(self, src_xml: str) -> str:
-        return _patched_xml(src_xml)
 
 
 class _CachingEnvironment(SandboxedEnvironment):
@@ -312,11 +288,11 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 # dominated the render time of a full agreement.
 
 
-def _markers(doc: DocumentObject) -> dict[str, CT_P]:
+def _markers(doc: WordDocument) -> dict[str, CT_P]:
     """The template's marker paragraphs, found in one pass."""
     wanted = {CONTENTS, CLAUSES, NOTES}
     found = {}
-    for p in doc.element.body.iterchildren(_W_P):
+    for p in doc.body.iterchildren(_W_P):
         text = _text(p)
         if text in wanted:
             found[text] = p
@@ -327,11 +303,22 @@ def _markers(doc: DocumentObject) -> dict[str, CT_P]:
 
 
 def _text(p: CT_P) -> str:
-    return "".join(t.text or "" for t in p.iter(_W_T))
+    return "".join(p.itertext(_W_T))
+
+
+def insert_before(anchor: CT_P, elements: list[Any]) -> None:
+    """Put elements in front of ``anchor``: one move for all, not a call each."""
+    parent = anchor.getparent()
+    at = parent.index(anchor)
+    parent[at:at] = elements
 
 
 def remove(p: CT_P) -> None:
     p.getparent().remove(p)
+
+
+def page_break_before(p: CT_P) -> None:
+    p.get_or_add_pPr().pageBreakBefore_val = True
 
 
 @dataclass
@@ -368,30 +355,29 @@ class Builder:
         _wordxml); returns each clause with the runs a comment on it spans."""
         self.links = {c.id: bookmark_name(c) for c in agreement.clauses()}
         xml: list[str] = []
-        owners: list[Clause | None] = []  # per paragraph: the clause it belongs to
+        extent: list[tuple[Clause, int, int]] = []  # each clause's first and last paragraph
         bookmark_id = 0
         for index, section in enumerate(agreement.sections):
             xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
-            owners.append(None)
             for clause in section.clauses:
                 bookmark_id += 1
+                first = len(xml)
                 heading = run_xml(f"{clause.number} {clause.title}")
                 xml.append(para_xml(H2, bookmark_xml(bookmark_id, self.links[clause.id], heading)))
-                owners.append(clause)
-                for style, spans in block_lines(clause.blocks, self.links):
-                    xml.append(para_xml(style, spans_xml(spans)))
-                    owners.append(clause)
-        placed: dict[str, Anchored] = {}
-        for p, clause in zip(parse_fragment("".join(xml)), owners, strict=True):
-            self.anchor.addprevious(p)
-            if clause is None:
-                continue
-            runs = p.findall(_W_R)  # a run inside a link cannot end the comment
-            if clause.id not in placed:
-                placed[clause.id] = Anchored(clause, runs[0], runs[0])
-            elif runs:
-                placed[clause.id].last = runs[-1]
-        return list(placed.values())
+                xml.extend(
+                    para_xml(style, spans_xml(spans))
+                    for style, spans in block_lines(clause.blocks, self.links)
+                )
+                extent.append((clause, first, len(xml) - 1))
+        paragraphs = parse_fragment("".join(xml))
+        insert_before(self.anchor, paragraphs)
+        placed = []
+        for clause, first, last in extent:
+            heading_run = paragraphs[first].find(_W_R)
+            # the last run outside a link (a run inside one cannot end a comment)
+            runs = next(r for p in reversed(paragraphs[first : last + 1]) if (r := p.findall(_W_R)))
+            placed.append(Anchored(clause, heading_run, runs[-1]))
+        return placed
 
     def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
         return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]
@@ -475,15 +461,37 @@ def _spans(inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | No
     """Inline content as runs: a term prints as itself, a cross-reference as
     its label, linked to the clause's heading when that clause is in this
     agreement (not when it is in the other agreement of the set)."""
-    out = [Span(lead)]
+    links = links or {}
+    out: list[Span] = []
+    pending: list[str] = [lead]  # text of the run being gathered: same look, no link
+    look = (False, False)
     for item in inlines:
-        if isinstance(item, Text):
-            out.append(Span(item.text, item.bold, item.italic))
-        elif isinstance(item, TermUse):
-            out.append(Span(item.term, item.bold, item.italic))
-        elif isinstance(item, Ref):
-            out.append(Span(item.label, link=(links or {}).get(item.clause_id)))
-    return [s for s in out if s.text]
+        kind = type(item)
+        if kind is Ref:
+            link = links.get(item.clause_id)
+            if link is not None:
+                _flush(out, pending, look)
+                out.append(Span(item.label, link=link))
+                continue
+            text, bold, italic = item.label, False, False
+        else:
+            text = item.text if kind is Text else item.term
+            bold, italic = item.bold, item.italic
+        if (bold, italic) != look:
+            _flush(out, pending, look)
+            look = (bold, italic)
+        pending.append(text)
+    _flush(out, pending, look)
+    return out
+
+
+def _flush(out: list[Span], pending: list[str], look: tuple[bool, bool]) -> None:
+    """End the run being gathered (runs of the same look are merged: fewer,
+    longer runs make a smaller document that Word shows the same)."""
+    text = "".join(pending)
+    if text:
+        out.append(Span(text, *look))
+    pending.clear()
 
 
 # -- drafting notes ------------------------------------------------------------
@@ -518,7 +526,7 @@ def _note_lines(clause: Clause) -> list[list[Span]]:
     return lines
 
 
-def _add_comments(doc: DocumentObject, placed: list[Anchored], when: dt.datetime) -> None:
+def _add_comments(doc: WordDocument, placed: list[Anchored], when: dt.datetime) -> None:
     """One native comment per clause with a note, spanning its heading and text."""
     items = (NewComment(p.first, p.last, lines) for p in placed if (lines := _note_lines(p.clause)))
     add_comments(doc, items, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, when=when)
@@ -527,17 +535,20 @@ def _add_comments(doc: DocumentObject, placed: list[Anchored], when: dt.datetime
 # -- contents, properties, packaging -----------------------------------------
 
 
-def _contents(doc: DocumentObject, anchor: CT_P) -> None:
+_HEADINGS = XPath(
+    f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
+)
+
+
+def _contents(doc: WordDocument, anchor: CT_P) -> None:
     """A TOC field over Heading 1-2, pre-filled with the headings so readers
     that do not update fields still show a contents list."""
     levels = {H1: 1, H2: 2}
     entries = []
-    for p in doc.element.body.iterchildren(_W_P):
-        style = p.find(_PSTYLE_PATH)  # lxml directly: python-docx's p.style is slower
-        level = levels.get(style.get(_W_VAL)) if style is not None else None
-        text = _text(p) if level else ""
+    for p in _HEADINGS(doc.body):
+        text = _text(p)
         if text:  # a heading deleted as a tracked change has no w:t
-            entries.append((level, text))
+            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
     begin = (
         '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
@@ -549,48 +560,11 @@ def _contents(doc: DocumentObject, anchor: CT_P) -> None:
         para_xml(style, (begin if i == 0 else "") + body + (end if i == len(lines) - 1 else ""))
         for i, (style, body) in enumerate(lines)
     )
-    for p in parse_fragment(xml):
-        anchor.addprevious(p)
+    insert_before(anchor, parse_fragment(xml))
     remove(anchor)
-
-
-def _properties(doc: DocumentObject, agreement: Agreement, when: dt.datetime) -> None:
-    cp = doc.core_properties
-    cp.title = agreement.title
-    cp.subject = agreement.organisation
-    cp.author = cp.last_modified_by = CORE_AUTHOR
-    cp.language = "en-GB"
-    cp.created = cp.modified = when.replace(tzinfo=None)
-    for tag in ("cp:lastPrinted", "cp:revision"):
-        for el in cp._element.findall(qn(tag)):
-            cp._element.remove(el)
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC)
-
-
-class _Members:
-    """Collects the parts python-docx's package writer would put in a zip."""
-
-    def __init__(self) -> None:
-        self.members: list[tuple[str, bytes]] = []
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.members.append((pack_uri.membername, blob))
-
-
-def _package(doc: DocumentObject, when: dt.datetime) -> bytes:
-    """The .docx bytes: python-docx serialises the parts (content types,
-    relationships, XML), and _package.write_zip zips them once, with fixed
-    dates and the static parts' compressed form reused."""
-    package = doc.part.package
-    for part in package.parts:
-        part.before_marshal()
-    members = _Members()
-    PackageWriter._write_content_types_stream(members, package.parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, package.parts)
-    return write_zip(members.members, when)

@@ -2,9 +2,10 @@
 
 Most parts of a generated .docx (styles, theme, fonts, numbering, settings)
 are the same bytes in every document built from one template. zipfile would
-compress them afresh each time; here their deflated form is remembered and
-reused, so a batch pays for compressing only what changed. Every member gets
-the same fixed date, so equal input gives byte-identical files.
+compress them afresh each time; here a part can be deflated once (``deflate``)
+and its compressed form written into every package, so a batch pays for
+compressing only what changed. Every member gets the same fixed date, so
+equal input gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,26 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import struct
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterable
-
-_CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
-_CACHE_SIZE = 64  # parts, not documents: a template has a dozen static parts
-_CACHE_MIN = 2048  # small parts are cheaper to compress than to look up
+from typing import NamedTuple
 
 
-def _deflate(data: bytes) -> tuple[int, bytes]:
-    cached = _CACHE.get(data) if len(data) >= _CACHE_MIN else None
-    if cached is not None:
-        _CACHE.move_to_end(data)
-        return cached
+class Deflated(NamedTuple):
+    """A member's data compressed ahead of time."""
+
+    crc: int
+    size: int  # uncompressed
+    packed: bytes
+
+
+def deflate(data: bytes) -> Deflated:
     packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    result = (zlib.crc32(data), packer.compress(data) + packer.flush())
-    if len(data) >= _CACHE_MIN:
-        _CACHE[data] = result
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return result
+    return Deflated(zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
 def _dos_time(when: dt.datetime) -> tuple[int, int]:
@@ -41,8 +37,9 @@ def _dos_time(when: dt.datetime) -> tuple[int, int]:
     return time, date
 
 
-def write_zip(members: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
-    """A zip of (name, data) members, deflated, all dated ``when``."""
+def write_zip(members: Iterable[tuple[str, bytes | Deflated]], when: dt.datetime) -> bytes:
+    """A zip of (name, data) members, deflated, all dated ``when``; data
+    already ``Deflated`` is written as it is."""
     time, date = _dos_time(when)
     out: list[bytes] = []
     central: list[bytes] = []
@@ -50,10 +47,10 @@ def write_zip(members: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
     count = 0
     for name, data in members:
         encoded = name.encode("utf-8")
-        crc, packed = _deflate(data)
+        crc, size, packed = data if isinstance(data, Deflated) else deflate(data)
         flags = 0x800 if not encoded.isascii() else 0  # bit 11: UTF-8 name
         local = struct.pack(
-            "<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, time, date, crc, len(packed), len(data), len(encoded), 0
+            "<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, time, date, crc, len(packed), size, len(encoded), 0
         )
         out += (local, encoded, packed)
         central.append(
@@ -68,7 +65,7 @@ def write_zip(members: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
                 date,
                 crc,
                 len(packed),
-                len(data),
+                size,
                 len(encoded),
                 0,
                 0,

@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docx.document import Document as DocumentObject
-from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
-from docx.shared import Length, Mm
-from docx.table import Table
-from docx.text.paragraph import Paragraph as DocxParagraph
-from lxml.etree import SubElement
 
 from .._model import Agreement
 from .._review import SEVERITIES, Finding, Redline, severity_rank
@@ -30,12 +24,15 @@ from ._docx import (
     Builder,
     NewComment,
     Span,
+    WordDocument,
     add_comments,
     finish,
     open_template,
+    page_break_before,
     remove,
     stamp_time,
 )
+from ._wordxml import para_xml, parse_fragment, run_xml, table_xml
 
 __all__ = ["render_review_docx"]
 
@@ -45,7 +42,8 @@ UNTIED_HEADING = "Review findings not tied to a clause"
 SUMMARY_HEADING = "Staff-side review"
 _COPY_KIND = "Staff-side review: findings appear as Word comments"
 # TOCHeading: a heading style that stays out of the contents list
-_HEADING, _NORMAL, _TABLE_TEXT = "TOCHeading", "Normal", "TableText"
+_HEADING, _NORMAL, _TABLE_TEXT, _TABLE = "TOCHeading", "Normal", "TableText", "AgreementTable"
+_COLUMNS = (2551, 1417)  # 45 mm and 25 mm, in twips
 
 
 def render_review_docx(
@@ -73,9 +71,7 @@ def render_review_docx(
 # -- comments ----------------------------------------------------------------
 
 
-def _comments(
-    doc: DocumentObject, placed: dict[str, Anchored], tied: list[Finding], when: dt.datetime
-) -> None:
+def _comments(doc: WordDocument, placed: dict[str, Anchored], tied: list[Finding], when: dt.datetime) -> None:
     """Comments in document order (then worst first), so their ids follow the page."""
     order = {cid: i for i, cid in enumerate(placed)}
     ordered = sorted(tied, key=lambda f: (order[f.clause_id], -severity_rank(f.severity)))
@@ -134,41 +130,22 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _summary(doc: DocumentObject, findings: list[Finding], untied: int) -> None:
+def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
     """A first page before the cover: what the review found, by severity."""
-    body = doc.element.body
-    cover: CT_P = body[0]
+    cover: CT_P = doc.body[0]
     builder = Builder(cover)
     builder.para(_HEADING, [Span(SUMMARY_HEADING)])
     builder.para(_NORMAL, [Span(_summary_sentence(len(findings), untied))])
     counts = {s: sum(f.severity == s for f in findings) for s in reversed(SEVERITIES)}
-    table = doc.add_table(rows=0, cols=2)
-    table.style = doc.styles["Agreement Table"]
     rows = [("Severity", "Findings"), *((s.capitalize(), str(n)) for s, n in counts.items())]
     rows.append(("Total", str(len(findings))))
-    for index, (label, count) in enumerate(rows):
-        cells = table.add_row().cells
-        for cell, text in zip(cells, (label, count), strict=True):
-            p = cell.paragraphs[0]
-            p.style = doc.styles.get_by_id(_TABLE_TEXT, p.style.type)
-            p.add_run(text).bold = index in (0, len(rows) - 1)
-    _widths(table, (Mm(45), Mm(25)))
-    cover.addprevious(table._tbl)
-    DocxParagraph(cover, doc._body).paragraph_format.page_break_before = True
-
-
-def _widths(table: Table, widths: tuple[Length, ...]) -> None:
-    """Fixed column widths: Word reads the cells, LibreOffice the grid and w:tblW."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = SubElement(table._tbl.tblPr, qn("w:tblW"))
-    tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
-    tbl_w.set(qn("w:type"), "dxa")
+    cells = (
+        [para_xml(_TABLE_TEXT, run_xml(text, bold=index in (0, len(rows) - 1))) for text in row]
+        for index, row in enumerate(rows)
+    )
+    (table,) = parse_fragment(table_xml(_TABLE, _COLUMNS, cells))
+    cover.addprevious(table)
+    page_break_before(cover)
 
 
 def _summary_sentence(total: int, untied: int) -> str:
