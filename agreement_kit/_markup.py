@@ -97,6 +97,8 @@ def _inlines(
     on_term: Callable[[str], None],
     line: int,
 ) -> tuple[Inline, ...]:
+    if _TOKEN.search(text) is None:  # plain words: the common case, one run of text
+        return (Text(text),) if text else ()
     out: list[Inline] = []
     bold = italic = False
     pos = 0
@@ -120,9 +122,7 @@ def _inlines(
             emit()
             italic = not italic
         elif match.group(2) is not None:
-            emit()
-            index = int(match.group(2))
-            _append(out, Text(literals[index], bold, italic))
+            buffer.append(literals[int(match.group(2))])  # a value: text in the current style
         else:
             emit()
             target = match.group(1).strip()

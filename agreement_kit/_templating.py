@@ -135,6 +135,11 @@ def render(source: str, context: dict[str, Any]) -> tuple[str, list[str]]:
         template = _compile(source)
     except TemplateSyntaxError as exc:
         raise ClauseTemplateError(f"template syntax: {exc.message}", exc.lineno) from None
+    if "{" not in source:
+        # No Jinja syntax: Jinja would give the text back with its newlines
+        # normalised and one trailing newline dropped. Most notes are like this.
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        return text[:-1] if text.endswith("\n") else text, []
     table: list[str] = []
     token = _literals.set(table)
     try:

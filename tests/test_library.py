@@ -35,6 +35,25 @@ def test_every_clause_has_commentary_and_no_placeholder_text():
                 assert bad not in lowered.split(), f"{cid}: contains {bad!r}"
 
 
+def test_text_without_jinja_syntax_renders_as_jinja_would_render_it():
+    # render() skips Jinja for text with no "{"; the result must not differ.
+    from agreement_kit._templating import _compile, _literals, render
+
+    texts = ["line\r\nnext\n", "ends in two\n\n", "", "\n", "carriage\rreturn"]
+    for located in library().clauses.values():
+        clause = located.clause
+        texts += [clause.text, clause.note, *(v.text for v in clause.variants.values())]
+    plain_texts = [t for t in texts if t is not None and "{" not in t]
+    assert len(plain_texts) > 100  # most notes have no parameters
+    for text in plain_texts:
+        token = _literals.set([])
+        try:
+            expected = _compile(text).render({})
+        finally:
+            _literals.reset(token)
+        assert render(text, {}) == (expected, [])
+
+
 def test_both_agreement_kinds_exist():
     assert {"partnership", "recognition"} <= set(library().kinds)
 

@@ -27,16 +27,19 @@ def anchor(kind: str, number: str) -> str:
     return f"{kind}-{number.replace('.', '-')}"
 
 
-# The characters markupsafe escapes, escaped the same way; a plain
-# str.translate is several times faster than a Markup per run of text.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-
-
 def _esc(text: str) -> str:
-    return text.translate(_ESCAPES)
+    """The characters markupsafe escapes, escaped the same way, but without
+    a Markup object per run of text (str.replace runs in C)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
-def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
+def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> str:
     """Inline content as HTML; a reference to a clause of this agreement links to it."""
     parts: list[str] = []
     for item in inlines:
@@ -60,7 +63,23 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> Markup:
         if item.bold:
             html = f"<strong>{html}</strong>"
         parts.append(html)
-    return Markup("".join(parts))
+    return "".join(parts)
+
+
+def _block_html(block: Block, numbers: dict[str, str]) -> str:
+    """A paragraph (with its number, 4.3.2, when it has one) or a lettered list."""
+    if isinstance(block, Paragraph):
+        if block.number:
+            return (
+                f'<p class="para numbered"><span class="num">{_esc(block.number)}</span> '
+                f"{_inline_html(block.inlines, numbers)}</p>"
+            )
+        return f'<p class="para">{_inline_html(block.inlines, numbers)}</p>'
+    items = "".join(
+        f'  <li><span class="num">({letter(i)})</span> {_inline_html(item, numbers)}</li>\n'
+        for i, item in enumerate(block.items)
+    )
+    return f'<ol class="items">\n{items}</ol>'
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +97,10 @@ def html_environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["letter"] = letter
     env.filters["anchor"] = lambda number, kind: anchor(kind, number)
-    env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     return env
 
 
+@lru_cache(maxsize=8)
 def stylesheet(name: str = STYLESHEET) -> Markup:
     """A stylesheet from templates/, to embed in a page's <style>."""
     # Read as-is rather than through Jinja: CSS braces are not template syntax.
@@ -99,8 +118,11 @@ def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
     if notes != "none":
         clause_notes = {c.id: nb for c in agreement.clauses() if (nb := note_blocks(c))}
 
-    def inlines(value: Iterable[Inline]) -> Markup:
-        return _inline_html(value, numbers)
+    def block(value: Block) -> Markup:
+        return Markup(_block_html(value, numbers))
+
+    def blocks(values: Iterable[Block]) -> Markup:
+        return Markup("".join(_block_html(b, numbers) + "\n" for b in values))
 
     def note_of(clause: Clause) -> tuple[Block, ...]:
         return clause_notes.get(clause.id, ())
@@ -111,7 +133,8 @@ def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
         notes=notes,
         note_of=note_of,
         has_notes=bool(clause_notes),
-        inlines=inlines,
+        block=block,
+        blocks=blocks,
         signatory_groups=signatory_groups(agreement),
         css=stylesheet(),
     )

@@ -129,12 +129,17 @@ _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[a-zA-Z0-9]+;)")
 _LIST_START = re.compile(r"^(?:(\d+)([.)])(?=\s|$)|([-+>]))")
 
 
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace other than single spaces
+_SPACES = re.compile(r"\s+")
+
+
 def escape(text: str) -> str:
     """Escape text for use inside a Markdown line (not at its start)."""
-    text = re.sub(r"\s+", " ", text)
-    text = _ENTITY.sub("&amp;", text)
-    text = text.replace("<", "&lt;")
-    return _ALWAYS.sub(r"\\\1", text)
+    if _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)
+    return _ALWAYS.sub(r"\\\1", text.replace("<", "&lt;"))
 
 
 def guard_start(line: str) -> str:
