@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from ._assembly import assemble
+from ._epoch import source_date_epoch
 from ._errors import InputError, Problem, UsageError, display_path
 from ._library import Library, load_library
 from ._spec import LoadedSpec
@@ -68,9 +69,19 @@ def library_fingerprint(library: Library) -> str:
     return digest.hexdigest()[:16]
 
 
-def input_hash(job: Job, fingerprint: str, formats: Sequence[str], notes: str) -> str:
+def input_hash(
+    job: Job, fingerprint: str, formats: Sequence[str], notes: str, epoch: int | None = None
+) -> str:
+    """What an employer's outputs are built from; SOURCE_DATE_EPOCH is part
+    of it because it changes the times inside a .docx."""
     canonical = json.dumps(
-        {"spec": job.data, "formats": list(formats), "notes": notes, "library": fingerprint},
+        {
+            "spec": job.data,
+            "formats": list(formats),
+            "notes": notes,
+            "library": fingerprint,
+            "source_date_epoch": epoch,
+        },
         sort_keys=True,
         default=str,
     )
@@ -149,14 +160,20 @@ def _init_worker(library_root: str) -> None:
 
 
 def _run_job(
-    job: Job, out_dir: str, formats: Sequence[str], notes: str, fingerprint: str, force: bool
+    job: Job,
+    out_dir: str,
+    formats: Sequence[str],
+    notes: str,
+    fingerprint: str,
+    epoch: int | None,
+    force: bool,
 ) -> Outcome:
     outcome = Outcome(job.key, job.label, "failed")
     if job.error is not None:
         outcome.error = job.error
         return outcome
     folder = Path(out_dir) / job.key
-    outcome.input_hash = input_hash(job, fingerprint, formats, notes)
+    outcome.input_hash = input_hash(job, fingerprint, formats, notes, epoch)
     if not force:
         previous = _intact_record(folder, outcome.input_hash)
         if previous is not None:
@@ -230,7 +247,8 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = _dedupe(jobs)
     fingerprint = library_fingerprint(library)
-    args = (str(out_dir), tuple(formats), notes, fingerprint, force)
+    epoch = _epoch_seconds()  # checked here, once, rather than failing in every worker
+    args = (str(out_dir), tuple(formats), notes, fingerprint, epoch, force)
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:
@@ -261,18 +279,29 @@ def run_batch(
                 raise
     outcomes.sort(key=lambda o: o.key)
     manifest = out_dir / MANIFEST
-    write_atomic(manifest, _manifest(outcomes, library, fingerprint, formats, notes))
+    write_atomic(manifest, _manifest(outcomes, library, fingerprint, formats, notes, epoch))
     return BatchResult(outcomes, manifest)
 
 
+def _epoch_seconds() -> int | None:
+    epoch = source_date_epoch()
+    return int(epoch.timestamp()) if epoch else None
+
+
 def _manifest(
-    outcomes: list[Outcome], library: Library, fingerprint: str, formats: Sequence[str], notes: str
+    outcomes: list[Outcome],
+    library: Library,
+    fingerprint: str,
+    formats: Sequence[str],
+    notes: str,
+    epoch: int | None,
 ) -> bytes:
     data = {
         "agreement_kit": __version__,
         "library": {"version": library.version, "fingerprint": fingerprint},
         "formats": list(formats),
         "notes": notes,
+        "source_date_epoch": epoch,
         "employers": [{k: v for k, v in asdict(o).items() if v is not None} for o in outcomes],
     }
     return (json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n").encode()

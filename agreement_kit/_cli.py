@@ -196,6 +196,9 @@ def batch(
     meetings.chair.variant). A failing employer does not stop the others; the
     exit code is 1 if any failed. Re-runs skip employers whose inputs,
     library and outputs are unchanged.
+
+    Outputs are byte-identical for the same inputs; .docx times are the
+    effective date, or SOURCE_DATE_EPOCH when that is set.
     """
     from ._batch import jobs_from_folder, jobs_from_table, plain_progress, run_batch
     from ._errors import UsageError
@@ -315,7 +318,7 @@ def review_command(
     "--date",
     "date",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Date of the tracked changes (default: NEW's effective date).",
+    help="Date of the tracked changes (default: SOURCE_DATE_EPOCH if set, else NEW's effective date).",
 )
 @_handle_errors
 def compare_command(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import MINI_SPEC, make_tree
 
@@ -160,6 +164,47 @@ def test_same_inputs_give_byte_identical_outputs(mini_library, tmp_path):
     assert {"alpha/alpha-partnership.docx", "alpha/alpha-partnership.md", "manifest.json"} <= first.keys()
     for name in first:
         assert first[name] == second[name], name
+
+
+def test_source_date_epoch_dates_every_docx_and_is_recorded(mini_library, tmp_path, monkeypatch):
+    library = load_library(mini_library)
+    folder = specs_folder(tmp_path, ("alpha",))
+    out = tmp_path / "out"
+    default = batch(folder, tmp_path / "default", library, formats=("docx",)).manifest.parent / "alpha"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751373000")  # 2025-07-01 12:30 UTC, not the effective date
+    result = batch(folder, out, library, formats=("docx",))
+    assert json.loads(result.manifest.read_text())["source_date_epoch"] == 1751373000
+    data = (out / "alpha" / "alpha-partnership.docx").read_bytes()
+    assert data != (default / "alpha-partnership.docx").read_bytes()
+    document = docx.Document(io.BytesIO(data))
+    moment = dt.datetime(2025, 7, 1, 12, 30, tzinfo=dt.UTC)
+    assert document.core_properties.created == document.core_properties.modified == moment
+    assert document.comments and {c.timestamp for c in document.comments} == {moment}
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {info.date_time for info in package.infolist()} == {(2025, 7, 1, 12, 30, 0)}
+    # a new epoch changes the outputs, so a re-run rebuilds rather than skips
+    assert {o.status for o in batch(folder, out, library, formats=("docx",)).outcomes} == {"unchanged"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1751459400")
+    assert {o.status for o in batch(folder, out, library, formats=("docx",)).outcomes} == {"built"}
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5", "99999999999"])
+def test_bad_source_date_epoch_is_a_usage_error(value, mini_library, tmp_path, monkeypatch, run_cli):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    folder = specs_folder(tmp_path, ("alpha",))
+    spec = folder / "alpha.yaml"
+    for args in (
+        ("batch", folder, "--library", mini_library),
+        ("build", spec, "--library", mini_library),
+        ("review", spec, "--library", mini_library),
+        ("compare", spec, spec, "--old-library", mini_library),
+    ):
+        out = tmp_path / f"out-{args[0]}"
+        code, _, stderr = run_cli(*args, "-o", out)
+        assert code == 2
+        assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC" in stderr
+        assert repr(value) in stderr and "Traceback" not in stderr
+        assert not out.exists() or not any(p.suffix in (".docx", ".md", ".html") for p in out.rglob("*"))
 
 
 def test_resume_skips_unchanged_and_rebuilds_what_changed(mini_library, tmp_path):

@@ -29,6 +29,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import SubElement, XPath
 
+from .._epoch import source_date_epoch
 from .._model import (
     Agreement,
     Block,
@@ -109,9 +110,10 @@ def render_docx(
     """Render the agreement as a Word document and return the file's bytes.
 
     ``notes`` puts the drafting notes in Word comments, in an appendix, or
-    nowhere (a signing copy). ``timestamp`` (default: the effective date at
-    00:00 UTC) dates the comments and the document properties, so the same
-    input always gives the same bytes.
+    nowhere (a signing copy). ``timestamp`` (default: SOURCE_DATE_EPOCH if
+    set, else the effective date at 00:00 UTC) dates the comments, the
+    document properties and the zip entries, so the same input always gives
+    the same bytes.
     """
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
@@ -131,9 +133,11 @@ def render_docx(
 
 
 def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.datetime:
-    """The given time in UTC, or the effective date at 00:00 UTC: one fixed
-    time for comments, revisions and properties, so bytes are reproducible."""
-    return _utc(timestamp or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
+    """The given time in UTC, else SOURCE_DATE_EPOCH's, else the effective
+    date at 00:00 UTC: one fixed time for comments, revisions, properties and
+    zip entries, so bytes are reproducible."""
+    when = timestamp or source_date_epoch()
+    return _utc(when or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
 
 
 def open_template(agreement: Agreement, copy_kind: str) -> tuple[WordDocument, dict[str, CT_P]]:

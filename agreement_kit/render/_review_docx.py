@@ -51,7 +51,8 @@ def render_review_docx(
 ) -> bytes:
     """The agreement as a clean copy, each finding a native Word comment on
     its clause. Findings about another agreement of the set are left out.
-    ``timestamp`` (default: the effective date) dates the comments."""
+    ``timestamp`` (default: SOURCE_DATE_EPOCH if set, else the effective
+    date) dates the comments."""
     when = stamp_time(agreement, timestamp)
     doc, markers = open_template(agreement, _COPY_KIND)
     placed = {a.clause.id: a for a in Builder(markers[CLAUSES]).clauses(agreement)}
