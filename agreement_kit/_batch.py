@@ -49,6 +49,7 @@ class Outcome:
     source: str
     status: str  # built, unchanged, failed
     input_hash: str | None = None
+    library_version: str | None = None
     outputs: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
 
@@ -168,7 +169,7 @@ def _run_job(
     epoch: int | None,
     force: bool,
 ) -> Outcome:
-    outcome = Outcome(job.key, job.label, "failed")
+    outcome = Outcome(job.key, job.label, "failed", library_version=_LIBRARY.version if _LIBRARY else None)
     if job.error is not None:
         outcome.error = job.error
         return outcome

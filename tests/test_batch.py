@@ -60,6 +60,7 @@ def test_failure_is_isolated_and_in_the_manifest(mini_library, tmp_path, run_cli
         for output in rows[key]["outputs"]:
             assert (out / output["path"]).is_file() and len(output["sha256"]) == 64
         assert len(rows[key]["input_hash"]) == 32
+        assert rows[key]["library_version"] == "test"
     assert manifest["library"]["version"] == "test"
     assert not (out / "beta").exists()
 
