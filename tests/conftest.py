@@ -163,6 +163,38 @@ MINI_SPEC = textwrap.dedent("""
     """).lstrip("\n")
 
 
+def departures_spec(custom_text: str, *, add_extra: bool = True) -> str:
+    """MINI_SPEC departing from the model the ways a review reports: custom
+    wording on parties.parties (with a reason), too few meetings (4 a year),
+    the chair variant the library does not recommend, the recommended
+    definitions clause removed and, unless ``add_extra`` is false, the
+    optional meetings.extra added."""
+    chosen = (
+        "clauses:\n"
+        "  meetings.chair:\n"
+        "    variant: fixed\n"
+        "  parties.parties:\n"
+        f"    text: {custom_text}\n"
+        "    reason: Shorter wording preferred by the board.\n"
+    )
+    spec = MINI_SPEC.replace("per_year: 8", "per_year: 4").replace("clauses:\n", chosen, 1)
+    return spec + ("add: [meetings.extra]\n" if add_extra else "") + "remove: [parties.definitions]\n"
+
+
+def checklist_yaml(list_id: str, title: str, items: dict[str, tuple[str, str]]) -> str:
+    """A TULRCA s.178 checklist for partnership agreements: item id -> (text, clause id)."""
+    lines = [
+        f"id: {list_id}",
+        f"title: {title}",
+        "reference: tulrca-1992-s178",
+        "kinds: [partnership]",
+        "items:",
+    ]
+    for item_id, (text, clause_id) in items.items():
+        lines += [f"  - id: {item_id}", f"    text: {text}", f"    clauses: [{clause_id}]"]
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture
 def mini_library(tmp_path: Path) -> Path:
     return make_tree(tmp_path / "lib", MINI_LIBRARY)

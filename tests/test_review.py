@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINI_SPEC, make_tree
+from conftest import MINI_SPEC, checklist_yaml, departures_spec, make_tree
 
 from agreement_kit import load_library, load_spec
 from agreement_kit._review import review, words_redline
 
-CHECKLIST = """
-    id: test-list
-    title: Test checklist
-    reference: tulrca-1992-s178
-    kinds: [partnership]
-    items:
-      - id: parties
-        text: The parties are named
-        clauses: [parties.parties]
-      - id: meetings
-        text: Meetings are regular
-        clauses: [meetings.frequency]
-    """
-
-DEPARTURES = (
-    MINI_SPEC.replace("per_year: 8", "per_year: 4").replace(
-        "clauses:\n",
-        """clauses:
-  meetings.chair:
-    variant: fixed
-  parties.parties:
-    text: This agreement binds {{ org.name }} and its unions below.
-    reason: Shorter wording preferred by the board.
-""",
-    )
-    + """\
-add: [meetings.extra]
-remove: [parties.definitions]
-"""
+CHECKLIST = checklist_yaml(
+    "test-list",
+    "Test checklist",
+    {
+        "parties": ("The parties are named", "parties.parties"),
+        "meetings": ("Meetings are regular", "meetings.frequency"),
+    },
 )
+
+# The braces stay as typed: custom text is data, not a template.
+DEPARTURES = departures_spec("This agreement binds {{ org.name }} and its unions below.")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import MINI_SPEC, make_tree
+from conftest import checklist_yaml, departures_spec, make_tree
 from lxml import etree
 
 from agreement_kit import load_library, load_spec
@@ -26,36 +26,18 @@ from agreement_kit.render._review_docx import (
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-CHECKLIST = """
-    id: review-list
-    title: Review checklist
-    reference: tulrca-1992-s178
-    kinds: [partnership]
-    items:
-      - id: parties
-        text: The parties are named
-        clauses: [parties.parties]
-      - id: terms
-        text: Terms are defined
-        clauses: [parties.definitions]
-    """
+CHECKLIST = checklist_yaml(
+    "review-list",
+    "Review checklist",
+    {
+        "parties": ("The parties are named", "parties.parties"),
+        "terms": ("Terms are defined", "parties.definitions"),
+    },
+)
 
 # custom wording on 1.1, too few meetings, the non-recommended chair, a clause
 # citing a repealed act, and the recommended definitions clause removed
-DEPARTURES = (
-    MINI_SPEC.replace("per_year: 8", "per_year: 4").replace(
-        "clauses:\n",
-        """clauses:
-  meetings.chair:
-    variant: fixed
-  parties.parties:
-    text: This agreement binds the employer and the unions named below.
-    reason: Shorter wording preferred by the board.
-""",
-        1,
-    )
-    + "add: [meetings.extra]\nremove: [parties.definitions]\n"
-)
+DEPARTURES = departures_spec("This agreement binds the employer and the unions named below.")
 
 
 @pytest.fixture

@@ -8,45 +8,27 @@ from typing import ClassVar
 
 import markdown
 import pytest
-from conftest import MINI_SPEC, make_tree
+from conftest import MINI_SPEC, checklist_yaml, departures_spec, make_tree
 
 from agreement_kit import load_library, load_spec
 from agreement_kit._review import review
 from agreement_kit.render._review_text import render_review_html, render_review_markdown
 
-CHECKLIST = """
-    id: test-list
-    title: Test checklist
-    reference: tulrca-1992-s178
-    kinds: [partnership]
-    items:
-      - id: parties
-        text: The parties are named
-        clauses: [parties.parties]
-      - id: chair
-        text: The chair is agreed
-        clauses: [meetings.chair]
-      - id: extra
-        text: Extra meetings can be called
-        clauses: [meetings.extra]
-    """
+CHECKLIST = checklist_yaml(
+    "test-list",
+    "Test checklist",
+    {
+        "parties": ("The parties are named", "parties.parties"),
+        "chair": ("The chair is agreed", "meetings.chair"),
+        "extra": ("Extra meetings can be called", "meetings.extra"),
+    },
+)
 
 # Custom wording (medium), a value below guidance (medium), a variant the
 # library does not recommend (low), a removed recommended clause (high), and
 # the parties clause weakening a checklist item.
-DEPARTURES = (
-    MINI_SPEC.replace("per_year: 8", "per_year: 4").replace(
-        "clauses:\n",
-        """clauses:
-  meetings.chair:
-    variant: fixed
-  parties.parties:
-    text: This agreement binds {{ org.name }} and its unions below.
-    reason: Shorter wording preferred by the board.
-""",
-    )
-    + "remove: [parties.definitions]\n"
-)
+DEPARTURES = departures_spec("This agreement binds {{ org.name }} and its unions below.", add_extra=False)
+
 
 HOSTILE = "<b>&*x*|</b> [a](b)"
 
