@@ -20,6 +20,7 @@ from ._markdown import Notes, long_date, note_blocks, signatory_groups
 
 TEMPLATE = "agreement.html.j2"
 STYLESHEET = "agreement.css"
+BASE_STYLESHEET = "base.css"
 
 
 def anchor(kind: str, number: str) -> str:
@@ -102,9 +103,10 @@ def html_environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=8)
 def stylesheet(name: str = STYLESHEET) -> Markup:
-    """A stylesheet from templates/, to embed in a page's <style>."""
+    """The shared base.css and a page's own stylesheet from templates/, to
+    embed in the page's <style>."""
     # Read as-is rather than through Jinja: CSS braces are not template syntax.
-    css = (templates_dir() / name).read_text(encoding="utf-8")
+    css = "\n".join((templates_dir() / n).read_text(encoding="utf-8") for n in (BASE_STYLESHEET, name))
     return Markup(css.replace("</", "<\\/"))
 
 
