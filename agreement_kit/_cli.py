@@ -71,6 +71,19 @@ library_option = click.option(
 )
 
 
+def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o/--out: the output folder, ./out unless given."""
+    return click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        default="out",
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help=help_text,
+    )
+
+
 def agreement_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--format and --notes, as `build` and `batch` both take them."""
     command = click.option(
@@ -103,15 +116,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write the agreements into.",
-)
+@out_option("Folder to write the agreements into.")
 @agreement_format_options
 @library_option
 @_handle_errors
@@ -162,15 +167,7 @@ def validate(paths: tuple[Path, ...], strict: bool, library_dir: Path | None) ->
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Base spec that each row of a table overrides (needed for .csv/.xlsx input).",
 )
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="out",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write one sub-folder per employer into, and manifest.json.",
-)
+@out_option("Folder to write one sub-folder per employer into, and manifest.json.")
 @agreement_format_options
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild employers whose inputs and outputs are unchanged.")
@@ -255,7 +252,7 @@ def batch(
 
 @cli.command("review")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@out_option("Folder to write the reports into.")
 @click.option(
     "-f",
     "--format",
@@ -301,8 +298,15 @@ def review_command(
 @cli.command("compare")
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", default="docx,md,html", show_default=True)
+@out_option("Folder to write the tracked-change documents and redlines into.")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="docx,md,html",
+    show_default=True,
+    help="Comma-separated formats: docx (tracked changes), md, html (redlines).",
+)
 @click.option(
     "--old-library",
     type=click.Path(path_type=Path, file_okay=False),
