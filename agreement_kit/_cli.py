@@ -215,11 +215,7 @@ def batch(
         if quiet:
             pass
         elif sys.stderr.isatty():
-            from rich.progress import Progress
-
-            bar = stack.enter_context(Progress(transient=True))
-            task = bar.add_task("Building", total=len(jobs))
-            progress = lambda outcome, done, total: bar.update(task, completed=done)  # noqa: E731
+            progress = stack.enter_context(_progress_bar(len(jobs)))
         else:
             progress = plain_progress()
         result = run_batch(
@@ -234,13 +230,11 @@ def batch(
         )
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
     for outcome in result.failures:
+        # A validation message names its file and line already ("t.csv:5: ...");
+        # anything else is prefixed with where the employer came from.
+        origin = outcome.source.split(" row ")[0]
         for line in (outcome.error or "failed").splitlines():
-            _err(
-                f"error: {outcome.source}: {line}"
-                if not line.startswith(outcome.source)
-                else f"error: {line}",
-                "red",
-            )
+            _err(f"error: {line}" if line.startswith(origin) else f"error: {outcome.source}: {line}", "red")
     click.echo(result.manifest)
     _err(
         f"batch: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
@@ -248,6 +242,32 @@ def batch(
     )
     if result.failures:
         sys.exit(EXIT_INPUT)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int):
+    """A live bar on stderr (stdout carries only the manifest path, for
+    scripts): employers done of all, failures so far, time left."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("employers{task.fields[failed]}"),
+        TimeRemainingColumn(),
+    )
+    failed = 0
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Building", total=total, failed="")
+
+        def report(outcome, done: int, _total: int) -> None:
+            nonlocal failed
+            failed += outcome.status == "failed"
+            bar.update(task, completed=done, failed=f", {failed} failed" if failed else "")
+
+        yield report
 
 
 @cli.command("review")

@@ -144,6 +144,18 @@ def test_row_that_fails_validation_names_its_row(mini_library, tmp_path):
     assert "t.csv:3: organisation.headcount:" in failed["two"]
 
 
+def test_cli_names_a_failing_row_once(mini_library, tmp_path, run_cli):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = make_tree(tmp_path, {"t.csv": "organisation.short_name,organisation.headcount\nOne,12\nTwo,-4\n"})
+    code, _, stderr = run_cli(
+        "batch", table / "t.csv", "--base", base, "-o", tmp_path / "out", "--library", mini_library, "-q"
+    )
+    assert code == 1
+    (error,) = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith("error: ") and error.count("t.csv") == 1
+    assert ":3: organisation.headcount:" in error
+
+
 def test_xlsx_table(mini_library, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
