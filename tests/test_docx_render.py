@@ -351,6 +351,22 @@ def test_template_parts_not_rendered_are_copied_byte_for_byte(mini):
         assert z.namelist()[len(template.namelist()) :] == ["word/comments.xml"]
 
 
+def test_template_with_a_column_loop_is_refused(tmp_path):
+    # docxtpl's {%tc %} needs a table-grid repair the renderer does not make.
+    from agreement_kit.render._wordpackage import load_template
+
+    source = zipfile.ZipFile(REPO / "templates" / "agreement.docx")
+    edited = tmp_path / "columns.docx"
+    with zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ u.short_name }}", b"{%tc for x in u.extra %}{{ x }}{%tc endfor %}")
+            target.writestr(info, data)
+    with pytest.raises(ValueError, match=r"columns.docx: .*\{%tc %\} column loop"):
+        load_template(edited)
+
+
 def test_newline_in_a_template_value_becomes_a_line_break(mini):
     # docxtpl's rule, kept by the fast path that skips its clean-up when no
     # value carries a tab or newline.

@@ -38,6 +38,7 @@ COMMENTS = "word/comments.xml"
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _TEMPLATED_RELS = ("header", "footer", "footnotes")  # the parts docxtpl renders besides the body
+_COLUMN_LOOP = re.compile(r"\{%-?\s*tc\s")
 _COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 _CORE_XML = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
@@ -108,7 +109,15 @@ def load_template(path: Path) -> WordTemplate:
     cleaner = _Cleaner()
     document = parse_xml(data[DOCUMENT])
     head, tail = _around_body(data[DOCUMENT].decode("utf-8"))
-    body = _bare_body(cleaner.patch_xml(etree.tostring(document.body, encoding="unicode")), head)
+    body_source = etree.tostring(document.body, encoding="unicode")
+    if _COLUMN_LOOP.search(body_source):
+        # docxtpl repairs the table grid after a column loop (fix_tables);
+        # rendering here does not, so refuse rather than write a broken table.
+        raise ValueError(
+            f"{path.name}: the Word template uses a {{%tc %}} column loop, which agreement-kit"
+            " does not render; repeat rows with {%tr %} instead"
+        )
+    body = _bare_body(cleaner.patch_xml(body_source), head)
     rels = _relationships(data[DOCUMENT_RELS])
     parts = []
     for kind in _TEMPLATED_RELS:
