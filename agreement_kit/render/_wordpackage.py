@@ -3,10 +3,11 @@
 docxtpl's own render opens the template with python-docx for every document,
 parses every part and serialises every part again on save. In a batch, every
 document comes from the same template, so here the template is read once per
-process: the parts that never change stay as bytes, and the parts holding
-Jinja tags (the body, headers and footers) get docxtpl's clean-up and a Jinja
-compile once. A document then costs a Jinja render of those parts, one parse
-of the body, and the parts it writes itself (comments, properties).
+process: the parts that never change are compressed once and copied into
+every document, and the parts holding Jinja tags (the body, headers and
+footers) get docxtpl's clean-up and a Jinja compile once. A document then
+costs a Jinja render of those parts, one parse of the body, and the parts it
+writes itself (comments, properties).
 """
 
 from __future__ import annotations
@@ -198,7 +199,11 @@ class WordDocument:
         document's parts in place of the templated ones, all dated ``when``."""
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         core = _CORE_XML.format(
-            title=escape(title), subject=escape(subject), author=escape(author), when=stamp, language=language
+            title=escape(title),
+            subject=escape(subject),
+            author=escape(author),
+            when=stamp,
+            language=escape(language),
         )
         has_comments = 1 if self.comments else 0
         replaced = {
