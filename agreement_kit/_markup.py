@@ -105,12 +105,14 @@ def _inlines(
     buffer: list[str] = []
 
     def emit() -> None:
-        if buffer:
-            _append(out, Text("".join(buffer), bold, italic))
-            buffer.clear()
+        joined = "".join(buffer)
+        buffer.clear()
+        if joined:
+            _append(out, Text(joined, bold, italic))
 
     for match in _TOKEN.finditer(text):
-        buffer.append(text[pos : match.start()])
+        if match.start() > pos:
+            buffer.append(text[pos : match.start()])
         pos = match.end()
         token = match.group(0)
         if token.startswith("\\"):

@@ -129,13 +129,14 @@ _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[a-zA-Z0-9]+;)")
 _LIST_START = re.compile(r"^(?:(\d+)([.)])(?=\s|$)|([-+>]))")
 
 
-_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace other than single spaces
 _SPACES = re.compile(r"\s+")
 
 
 def escape(text: str) -> str:
     """Escape text for use inside a Markdown line (not at its start)."""
-    if _ODD_SPACE.search(text):
+    # Whitespace other than single ASCII spaces becomes one space. Every such
+    # character (tab, newline, no-break space...) makes isprintable() false.
+    if "  " in text or not text.isprintable():
         text = _SPACES.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub("&amp;", text)
