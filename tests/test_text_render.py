@@ -19,7 +19,7 @@ from agreement_kit._model import Agreement, Clause, ItemList, Paragraph, block_t
 from agreement_kit._spec_models import Spec
 from agreement_kit._yaml import SourceMap
 from agreement_kit.render._html import render_html
-from agreement_kit.render._markdown import note_blocks, render_markdown
+from agreement_kit.render._markdown import escape, note_blocks, render_markdown
 
 MODES = ("comments", "appendix", "none")
 HOSTILE = "*bold* | [x](y) <b>& `code` _u_ #1 \\ &amp; <http://e.org>"
@@ -465,3 +465,12 @@ def test_signature_block_by_side(mini_library):
         assert management < visible.index("A Person") < staff < visible.index("B Person")
         assert visible.count("Signature") >= 2 and visible.count("Date") >= 2
         assert "Staff Side Chair" in visible and "1 April 2028" in visible
+
+
+@pytest.mark.parametrize("space", [c for c in map(chr, range(0x110000)) if c.isspace() and c != " "])
+def test_markdown_folds_every_kind_of_whitespace_to_one_space(space):
+    # A tab, newline or no-break space inside a value would otherwise end a
+    # Markdown line or paragraph early; the fast path must not skip any.
+    assert escape(f"a{space}b") == "a b"
+    assert escape(f"a {space} b") == "a b"
+    assert escape("a  b") == "a b"
