@@ -8,8 +8,9 @@ paragraphs in it are then replaced with content built here: the table of
 contents field, the numbered clauses and, when asked for, the appendix of
 drafting notes. Drafting notes become native Word comments.
 
-All user text reaches the XML through docxtpl with autoescape or as the text
-of an lxml element, never by string concatenation.
+All user text reaches the XML escaped: through docxtpl with autoescape, as
+the text of an lxml element, or through _wordxml.escape where paragraphs and
+comments are written as XML text.
 """
 
 from __future__ import annotations
