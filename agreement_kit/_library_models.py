@@ -8,9 +8,10 @@ error rather than a silently ignored setting.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 CLAUSE_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -23,8 +24,46 @@ ParamName = Annotated[str, Field(pattern=NAME)]
 RefKey = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
 
 
+# Characters XML 1.0 cannot carry (and so no .docx can): C0 controls other
+# than tab and newline, and lone surrogates. Refused with the field named,
+# rather than dropped, mangled, or failing later inside the Word renderer.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def check_xml_safe(value: str) -> None:
+    bad = XML_INVALID.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1},"
+            " which a Word document cannot hold"
+        )
+
+
+def _check_strings(value: Any) -> None:
+    """Every string in a field's value, however nested in lists and mappings."""
+    if isinstance(value, str):
+        check_xml_safe(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key)
+            _check_strings(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _check_strings(item)
+
+
 class Strict(BaseModel):
+    """Every model of the library and the spec: unknown keys are errors, and
+    no text may hold a character a Word document cannot (clause libraries
+    may come from third parties)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _xml_safe_text(cls, value: Any) -> Any:
+        _check_strings(value)
+        return value
 
 
 # --- parameters -----------------------------------------------------------

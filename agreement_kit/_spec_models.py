@@ -9,21 +9,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from ._library_models import ClauseId, KindName, Nation, ParamName, Strict
-
-# Characters XML 1.0 cannot carry (and so no .docx can): C0 controls other
-# than tab and newline, and lone surrogates. Refused with the field named,
-# rather than dropped or mangled on the way into Word.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+from ._library_models import ClauseId, KindName, Nation, ParamName, Strict, check_xml_safe
 
 
 def _xml_safe(value: str) -> str:
-    bad = _XML_INVALID.search(value)
-    if bad:
-        raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1},"
-            " which a Word document cannot hold"
-        )
+    check_xml_safe(value)
     return unicodedata.normalize("NFC", value)
 
 

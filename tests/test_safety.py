@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import markdown
 import pytest
-from conftest import MINI_SPEC, make_tree
+from conftest import MINI_SPEC, REPO, line_of, make_tree
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit._errors import InputError
@@ -72,6 +72,30 @@ def test_control_characters_are_refused_with_the_field(mini_library, tmp_path):
         load_spec(spec)
     (problem,) = caught.value.problems
     assert problem.field == "organisation.name" and "U+000B" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("original", "broken", "field"),
+    [
+        ("title: Frequency", 'title: "Freq\\x01uency"', "clauses[0].title"),
+        ("note: Who chairs shapes the agenda.", 'note: "Who chairs\\x1f shapes it."', "clauses[1].note"),
+        ("label: Chair alternates", 'label: "Chair\\x07 alternates"', "clauses[1].variants"),
+    ],
+)
+def test_control_characters_in_a_clause_library_are_refused(original, broken, field, mini_library, run_cli):
+    # A third-party library is input too: refused by file, line and field,
+    # not left to fail inside the Word renderer.
+    meetings = mini_library / "meetings.yaml"
+    text = meetings.read_text()
+    assert original in text
+    meetings.write_text(text.replace(original, broken, 1))
+    with pytest.raises(InputError) as caught:
+        load_library(mini_library)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("meetings.yaml") and problem.line == line_of(meetings.read_text(), broken)
+    assert problem.field.startswith(field) and "control character" in problem.message
+    code, _, stderr = run_cli("validate", "--library", mini_library, REPO / "samples" / "test-mini.yaml")
+    assert code == 1 and "meetings.yaml:" in stderr and "Traceback" not in stderr
 
 
 def test_lone_surrogate_is_refused(mini_library, tmp_path):
