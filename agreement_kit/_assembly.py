@@ -83,7 +83,7 @@ class _Assembler:
                     ("agreements", i),
                     f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}",
                 )
-        self.custom = {}
+        self.custom: dict[str, tuple[int, CustomClause]] = {}
         self.added: set[str] = set()
         for i, entry in enumerate(spec.add):
             if isinstance(entry, CustomClause):
@@ -263,8 +263,10 @@ class _Assembler:
 
     def _render_clause(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
         if p.custom is not None:
-            return self._render_added(p, number, context)
+            assert p.custom_index is not None  # _plan sets custom and custom_index together
+            return self._render_added(p.custom, p.custom_index, number, context)
         located = p.located
+        assert located is not None  # a planned clause is either added (custom) or from the library
         clause = located.clause
         choice = self.spec.clauses.get(clause.id)
         before = len(self.problems)
@@ -282,15 +284,9 @@ class _Assembler:
         variant = clause.variants[variant_name] if variant_name else None
         model_field = f"variants.{variant_name}.text" if variant else "text"
         model_text = variant.text if variant else clause.text
+        assert model_text is not None  # the library model checks that a clause without variants has text
+        variant_label = variant.label if variant else None
 
-        common = dict(
-            clause_version=clause.version,
-            variant=variant_name,
-            variant_label=variant.label if variant else None,
-            recommended_variant=recommended,
-            recommended_variant_label=recommended_label,
-            params=param_values,
-        )
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
             # The model wording is kept for redlines only: if it no longer fits
@@ -299,11 +295,28 @@ class _Assembler:
             model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
             del self.problems[before:]
             provenance = m.Provenance(
-                "custom", model_text=model_text, model_blocks=model_blocks, reason=choice.reason, **common
+                "custom",
+                clause_version=clause.version,
+                variant=variant_name,
+                variant_label=variant_label,
+                recommended_variant=recommended,
+                recommended_variant_label=recommended_label,
+                model_text=model_text,
+                model_blocks=model_blocks,
+                reason=choice.reason,
+                params=param_values,
             )
         else:
             blocks = self._template(located, model_field, model_text, ctx)
-            provenance = m.Provenance("variant" if variant else "model", **common)
+            provenance = m.Provenance(
+                "variant" if variant else "model",
+                clause_version=clause.version,
+                variant=variant_name,
+                variant_label=variant_label,
+                recommended_variant=recommended,
+                recommended_variant_label=recommended_label,
+                params=param_values,
+            )
         if clause.generated == "unions":
             unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
             blocks += unions
@@ -319,8 +332,9 @@ class _Assembler:
             clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance
         )
 
-    def _render_added(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
-        custom, index = p.custom, p.custom_index
+    def _render_added(
+        self, custom: CustomClause, index: int, number: str, context: dict[str, Any]
+    ) -> m.Clause:
         blocks = self._parse(custom.text, [], context, spec_loc=("add", index, "text"))
         note = (
             self._parse(custom.note, [], context, spec_loc=("add", index, "note"), count_terms=False)

@@ -28,7 +28,7 @@ from ._spec_models import Spec, slugify
 from ._validation import parse
 from ._writer import write_atomic
 from ._yaml import SourceMap, load_yaml
-from .render import FORMATS, NOTES_MODES, render
+from .render import FORMATS, NOTES_MODES, NotesMode, render
 
 RECORD = ".agreement-kit.json"
 MANIFEST = "manifest.json"
@@ -71,7 +71,7 @@ def library_fingerprint(library: Library) -> str:
 
 
 def input_hash(
-    job: Job, fingerprint: str, formats: Sequence[str], notes: str, epoch: int | None = None
+    job: Job, fingerprint: str, formats: Sequence[str], notes: NotesMode, epoch: int | None = None
 ) -> str:
     """What an employer's outputs are built from; SOURCE_DATE_EPOCH is part
     of it because it changes the times inside a .docx."""
@@ -164,7 +164,7 @@ def _run_job(
     job: Job,
     out_dir: str,
     formats: Sequence[str],
-    notes: str,
+    notes: NotesMode,
     fingerprint: str,
     epoch: int | None,
     force: bool,
@@ -180,6 +180,9 @@ def _run_job(
         if previous is not None:
             outcome.status, outcome.outputs = "unchanged", previous
             return outcome
+    # A job without an error carries its spec; the library was loaded by
+    # _init_worker, which runs in every process before its first job.
+    assert job.source is not None and _LIBRARY is not None
     try:
         spec = parse(Spec, job.data, job.source)
         agreements = assemble(LoadedSpec(spec, job.source, Path(job.label)), _LIBRARY)
@@ -234,7 +237,7 @@ def run_batch(
     *,
     library: Library,
     formats: Sequence[str] = FORMATS,
-    notes: str = "comments",
+    notes: NotesMode = "comments",
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
@@ -294,7 +297,7 @@ def _manifest(
     library: Library,
     fingerprint: str,
     formats: Sequence[str],
-    notes: str,
+    notes: NotesMode,
     epoch: int | None,
 ) -> bytes:
     data = {

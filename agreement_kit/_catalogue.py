@@ -85,7 +85,7 @@ def describe(library: Library, clause_id: str) -> str:
             for bound in ("min", "max"):
                 if getattr(p, bound, None) is not None:
                     extra.append(f"{bound} {getattr(p, bound)}")
-            if getattr(p, "choices", None):
+            if isinstance(p, lm.ChoiceParam) and p.choices:
                 extra.append("choices " + ", ".join(p.choices))
             guidance = getattr(p, "guidance", None)
             if guidance is not None:

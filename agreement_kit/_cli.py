@@ -15,11 +15,14 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:  # not imported at run time: `--help` imports only click
+    from .render import NotesMode
 
 EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
@@ -120,7 +123,13 @@ def cli() -> None:
 @agreement_format_options
 @library_option
 @_handle_errors
-def build(specs: tuple[Path, ...], out_dir: Path, formats: str, notes: str, library_dir: Path | None) -> None:
+def build(
+    specs: tuple[Path, ...],
+    out_dir: Path,
+    formats: str,
+    notes: NotesMode,  # click.Choice has checked it is one
+    library_dir: Path | None,
+) -> None:
     """Build the agreements of one or more SPEC files.
 
     Prints the path of every file written, one per line; messages go to
@@ -179,7 +188,7 @@ def batch(
     base: Path | None,
     out_dir: Path,
     formats: str,
-    notes: str,
+    notes: NotesMode,  # click.Choice has checked it is one
     workers: int | None,
     force: bool,
     quiet: bool,

@@ -47,17 +47,27 @@ class ClauseDiff:
 
     @property
     def number(self) -> str:
-        return (self.new or self.old).number
+        return self._latest().number
 
     @property
     def title(self) -> str:
-        return (self.new or self.old).title
+        return self._latest().title
+
+    def _latest(self) -> Clause:
+        clause = self.new or self.old
+        assert clause is not None  # compare_agreements makes a diff only for a clause on some side
+        return clause
 
     def describe(self) -> str:
+        # compare_agreements sets the status from the sides: added has only
+        # the new clause, removed only the old, the others both.
         if self.status == "added":
+            assert self.new is not None
             return f"{self.new.number} {self.new.title}: added"
         if self.status == "removed":
+            assert self.old is not None
             return f"{self.old.number} {self.old.title}: removed"
+        assert self.old is not None and self.new is not None
         moved = f" (was {self.old.number})" if self.moved else ""
         state = "changed" if self.status == "changed" else "moved" if self.moved else "unchanged"
         return f"{self.new.number} {self.new.title}{moved}: {state}"
@@ -116,11 +126,12 @@ def _section_titles(agreement: Agreement | None) -> dict[str, str]:
 def compare_agreements(old: Agreement | None, new: Agreement | None) -> AgreementDiff:
     """Clause-by-clause differences, in NEW's order, removed clauses after their old predecessor."""
     base = new or old
+    assert base is not None  # compare() pairs agreements by kind, so one side at least is there
     old_clauses = {c.id: c for c in old.clauses()} if old else {}
     new_clauses = {c.id: c for c in new.clauses()} if new else {}
     old_sections, new_sections = _section_titles(old), _section_titles(new)
     order = [c.id for c in new.clauses()] if new else []
-    previous = None
+    previous: str | None = None
     for clause in old.clauses() if old else []:
         if clause.id not in new_clauses:
             position = order.index(previous) + 1 if previous in order else 0
@@ -131,6 +142,7 @@ def compare_agreements(old: Agreement | None, new: Agreement | None) -> Agreemen
         o, n = old_clauses.get(cid), new_clauses.get(cid)
         section = new_sections.get(cid) or old_sections.get(cid, "")
         if o is None:
+            assert n is not None  # every id in order is a clause of old or new
             diffs.append(
                 ClauseDiff(
                     cid,

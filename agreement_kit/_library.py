@@ -138,9 +138,9 @@ def _cross_check(library: Library) -> list[Problem]:
                     )
     for located in library.clauses.values():
         clause = located.clause
-        for kind in clause.kinds:
-            if kind not in library.kinds:
-                problems.append(located.problem("kinds", f"unknown agreement kind '{kind}'"))
+        for kind_name in clause.kinds:
+            if kind_name not in library.kinds:
+                problems.append(located.problem("kinds", f"unknown agreement kind '{kind_name}'"))
         for i, key in enumerate(clause.references):
             if key not in library.instruments:
                 problems.append(

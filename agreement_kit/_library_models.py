@@ -202,7 +202,7 @@ class Clause(Strict):
             raise ValueError("variant settings given but the clause has no variants")
         return self
 
-    def variant_for(self, nation: str, chosen: str | None) -> str | None:
+    def variant_for(self, nation: Nation, chosen: str | None) -> str | None:
         if not self.variants:
             return None
         return chosen or self.nation_variants.get(nation) or self.default_variant

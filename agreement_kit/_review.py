@@ -75,7 +75,7 @@ class Review:
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n) or "no findings"
-        cover = {}
+        cover: dict[str, tuple[int, int]] = {}
         for r in self.checklists:
             done, total = cover.get(r.title, (0, 0))
             cover[r.title] = (done + (r.status == "covered"), total + 1)
@@ -186,7 +186,7 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
         for value in prov.params:
             finding = _parameter_finding(params[value.name], value.value)
             if finding:
-                severity, summary, reason = finding
+                severity, summary, guidance = finding
                 out.append(
                     _finding(
                         agreement,
@@ -194,7 +194,7 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
                         severity,
                         "parameter",
                         f"{value.label}: {summary}",
-                        tuple(t for t in (reason, why) if t),
+                        tuple(t for t in (guidance, why) if t),
                     )
                 )
     for citation in clause.citations:

@@ -13,7 +13,7 @@ import copy
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,15 @@ SPEC_FIELDS = {"agreements", "organisation", "unions", "version", "dates", "sign
 LIST_FIELDS = {"agreements", "add", "remove"}
 MAX_ROWS = 20_000
 
+FieldPath = tuple[str, ...]  # the parts of the dotted path a column names
+
 
 @dataclass
 class RowSource(SourceMap):
     """Locates problems in a row: overridden fields at the row and column,
     everything else in the base spec."""
 
-    base: SourceMap | None = None
+    base: SourceMap = field(kw_only=True)
     row: int = 0
     columns: dict[Loc, str] | None = None
 
@@ -87,24 +89,23 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
     name = display_path(path)
     header, body = read_rows(path)
     problems: list[Problem] = []
-    targets: list[tuple[Loc, Any] | None] = []
+    targets: list[tuple[FieldPath, lm.Param | None]] = []
     for column in header:
         target = _target(column, library)
         if isinstance(target, str):
             problems.append(Problem(name, 1, column or "(blank)", target))
-            targets.append(None)
         else:
             targets.append(target)
     if problems:
         raise InputError(problems)
+    # No problems, so every column of the header has its target, in order.
     out = []
     for number, values in body:
         data = copy.deepcopy(base)
         columns: dict[Loc, str] = {}
-        for column, target, value in zip(header, targets, values, strict=False):  # short rows: blanks
+        for column, (loc, param), value in zip(header, targets, values, strict=False):  # short rows: blanks
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            loc, param = target
             try:
                 _set(data, loc, _convert(value, loc, param))
             except ValueError as exc:
@@ -123,7 +124,7 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
     return out
 
 
-def _target(column: str, library: Library) -> tuple[Loc, lm.Param | None] | str:
+def _target(column: str, library: Library) -> tuple[FieldPath, lm.Param | None] | str:
     """Where a column's value goes, or why it cannot go anywhere."""
     if not column:
         return "a column has no name"
@@ -184,7 +185,7 @@ def _union(text: str) -> dict[str, str]:
     return {"name": text, "short_name": text}
 
 
-def _set(data: dict[str, Any], loc: Loc, value: Any) -> None:
+def _set(data: dict[str, Any], loc: FieldPath, value: Any) -> None:
     node = data
     for part in loc[:-1]:
         child = node.get(part)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ._errors import InputError, Problem
 from ._yaml import Loc, SourceMap
@@ -39,7 +40,7 @@ def _is_tag(part: Any) -> bool:
     )
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; see the JSON Schema for the allowed fields)"

@@ -185,13 +185,19 @@ class _Redliner:
         """One paragraph or item; consumes its line(s) from the front of each list."""
         old = old_lines.pop(0) if change.old is not None else None
         new = new_lines.pop(0) if change.new is not None else None
+        # The op says which sides a change has: inserted only the new,
+        # deleted only the old, equal and changed both (compare's _diff_units).
         if change.op == "equal":
+            assert new is not None
             self.whole("=", *new)
         elif change.op == "inserted":
+            assert new is not None
             self.whole("+", *new)
         elif change.op == "deleted":
+            assert old is not None
             self.whole("-", *old)
         else:
+            assert new is not None and change.old is not None and change.new is not None
             p = self.builder.para(new[0])
             old_lead, new_lead = _lead(change.old.label), _lead(change.new.label)
             if old_lead == new_lead:

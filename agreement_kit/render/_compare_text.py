@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .._compare import AgreementDiff, ClauseDiff, Unit, UnitChange
+from .._compare import AgreementDiff, ClauseDiff, UnitChange
 from .._model import Agreement
 from ._html import html_environment, stylesheet
 from ._markdown import escape, guard_start
@@ -46,17 +46,23 @@ class ClauseView:
 
 
 def _unit_runs(change: UnitChange) -> list[Run]:
+    # The op says which sides a change has: inserted only the new,
+    # deleted only the old, equal and changed both (compare's _diff_units).
     if change.op == "changed" and change.redline is not None:
         return list(change.redline.runs)
     if change.op == "inserted":
+        assert change.new is not None
         return [("+", change.new.text)]
     if change.op == "deleted":
+        assert change.old is not None
         return [("-", change.old.text)]
+    assert change.new is not None
     return [("=", change.new.text)]
 
 
 def _unit_view(change: UnitChange) -> UnitView:
-    unit: Unit = change.new or change.old
+    unit = change.new or change.old
+    assert unit is not None  # a change has a side at least
     return UnitView(unit.label, _unit_runs(change), unit.item)
 
 
@@ -67,7 +73,7 @@ def clause_views(diff: AgreementDiff) -> list[ClauseView]:
         if c.status == "unchanged":
             continue
         title = list(c.title_redline.runs) if c.title_redline else [("=", c.title)]
-        was = c.old.number if c.moved else None
+        was = c.old.number if c.old is not None and c.moved else None
         views.append(
             ClauseView(c, f"{c.number} {c.title}", c.status, was, title, [_unit_view(u) for u in c.units])
         )
@@ -75,7 +81,11 @@ def clause_views(diff: AgreementDiff) -> list[ClauseView]:
 
 
 def _organisation(diffs: list[AgreementDiff]) -> str:
-    names = dict.fromkeys((d.new or d.old).organisation for d in diffs)
+    names: dict[str, None] = {}
+    for d in diffs:
+        side = d.new or d.old
+        assert side is not None  # a diff always has at least one side
+        names[side.organisation] = None
     return " / ".join(names)
 
 

@@ -59,7 +59,7 @@ def render_review_docx(
     remove(markers[CLAUSES])
 
     mine = [f for f in findings if f.agreement == agreement.kind]
-    tied = [f for f in mine if f.clause_id in placed]
+    tied = [(f.clause_id, f) for f in mine if f.clause_id in placed]
     untied = [f for f in mine if f.clause_id not in placed]
     _comments(doc, placed, tied, when)
     if untied:
@@ -72,13 +72,14 @@ def render_review_docx(
 # -- comments ----------------------------------------------------------------
 
 
-def _comments(doc: WordDocument, placed: dict[str, Anchored], tied: list[Finding], when: dt.datetime) -> None:
-    """Comments in document order (then worst first), so their ids follow the page."""
+def _comments(
+    doc: WordDocument, placed: dict[str, Anchored], tied: list[tuple[str, Finding]], when: dt.datetime
+) -> None:
+    """Comments in document order (then worst first), so their ids follow the
+    page. ``tied`` pairs each finding with the id of the placed clause it is on."""
     order = {cid: i for i, cid in enumerate(placed)}
-    ordered = sorted(tied, key=lambda f: (order[f.clause_id], -severity_rank(f.severity)))
-    items = (
-        NewComment(placed[f.clause_id].first, placed[f.clause_id].last, comment_lines(f)) for f in ordered
-    )
+    ordered = sorted(tied, key=lambda t: (order[t[0]], -severity_rank(t[1].severity)))
+    items = (NewComment(placed[cid].first, placed[cid].last, comment_lines(f)) for cid, f in ordered)
     add_comments(doc, items, author=REVIEW_AUTHOR, initials=REVIEW_INITIALS, when=when)
 
 

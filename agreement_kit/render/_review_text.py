@@ -264,8 +264,8 @@ def render_review_markdown(review: Review) -> str:
         parts.append(
             "Whether a clause of the agreement covers each item, and whether it does so in the model's terms."
         )
-        for view in lists:
-            parts.extend(_checklist_md(view))
+        for checklist in lists:
+            parts.extend(_checklist_md(checklist))
     return "\n\n".join(parts) + "\n"
 
 

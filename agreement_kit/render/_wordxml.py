@@ -20,10 +20,15 @@ _BREAKS = re.compile(r"(\t|\n)")
 
 
 class SpanLike(Protocol):
-    text: str
-    bold: bool
-    italic: bool
-    link: str | None
+    # Read-only, so a NamedTuple (whose fields cannot be set) satisfies it.
+    @property
+    def text(self) -> str: ...
+    @property
+    def bold(self) -> bool: ...
+    @property
+    def italic(self) -> bool: ...
+    @property
+    def link(self) -> str | None: ...
 
 
 def escape(text: str) -> str:
