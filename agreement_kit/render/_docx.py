@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -43,12 +43,12 @@ from .._model import (
     letter,
 )
 from .._resources import templates_dir
+from . import NotesMode
 from ._wordpackage import WordDocument, load_template
 from ._wordxml import W_NS, bookmark_xml, escape, para_xml, parse_fragment, run_xml, spans_xml
 
 __all__ = ["WordDocument", "render_docx"]
 
-NoteMode = Literal["comments", "appendix", "none"]
 
 TEMPLATE_NAME = "agreement.docx"
 COMMENT_AUTHOR = "Drafting note"
@@ -105,7 +105,7 @@ class Span(NamedTuple):
 def render_docx(
     agreement: Agreement,
     *,
-    notes: NoteMode = "comments",
+    notes: NotesMode = "comments",
     timestamp: dt.datetime | None = None,
 ) -> bytes:
     """Render the agreement as a Word document and return the file's bytes.

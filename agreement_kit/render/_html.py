@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from .._model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
 from .._resources import templates_dir
-from ._markdown import Notes, long_date, note_blocks, signatory_groups
+from . import NotesMode
+from ._markdown import long_date, note_blocks, signatory_groups
 
 TEMPLATE = "agreement.html.j2"
 STYLESHEET = "agreement.css"
@@ -110,7 +111,7 @@ def stylesheet(name: str = STYLESHEET) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def render_html(agreement: Agreement, *, notes: Notes = "comments") -> str:
+def render_html(agreement: Agreement, *, notes: NotesMode = "comments") -> str:
     """The agreement as a standalone HTML page, with drafting notes beside
     each clause, as an appendix, or left out."""
     if notes not in ("comments", "appendix", "none"):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
 
 from .._model import (
     Agreement,
@@ -28,8 +27,7 @@ from .._model import (
     Text,
     letter,
 )
-
-Notes = Literal["comments", "appendix", "none"]
+from . import NotesMode
 
 _MONTHS = (
     "January",
@@ -209,7 +207,7 @@ def _cover(a: Agreement) -> list[str]:
     return out
 
 
-def _contents(a: Agreement, notes: Notes) -> str:
+def _contents(a: Agreement, notes: NotesMode) -> str:
     lines = ["## Contents", ""]
     for section in a.sections:
         lines.append(f"- {section.number}\\. {escape(section.title)}")
@@ -221,7 +219,7 @@ def _contents(a: Agreement, notes: Notes) -> str:
     return "\n".join(lines)
 
 
-def _clause(clause: Clause, notes: Notes) -> list[str]:
+def _clause(clause: Clause, notes: NotesMode) -> list[str]:
     heading = f"### {clause.number} {escape(clause.title)}"
     if notes == "comments" and note_blocks(clause):
         heading += f"[^{footnote_label(clause)}]"
@@ -277,7 +275,7 @@ def _appendix(a: Agreement) -> list[str]:
     return ["## Appendix: Drafting notes", intro, *out] if out else []
 
 
-def render_markdown(agreement: Agreement, *, notes: Notes = "comments") -> str:
+def render_markdown(agreement: Agreement, *, notes: NotesMode = "comments") -> str:
     """The agreement as Markdown, with drafting notes as footnotes, as an
     appendix, or left out."""
     if notes not in ("comments", "appendix", "none"):
