@@ -254,7 +254,7 @@ def batch(
 
 
 @contextlib.contextmanager
-def _progress_bar(total: int):
+def _progress_bar(total: int, console: Any = None):
     """A live bar on stderr (stdout carries only the manifest path, for
     scripts): employers done of all, failures so far, time left."""
     from rich.console import Console
@@ -268,7 +268,7 @@ def _progress_bar(total: int):
         TimeRemainingColumn(),
     )
     failed = 0
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
         task = bar.add_task("Building", total=total, failed="")
 
         def report(outcome, done: int, _total: int) -> None:

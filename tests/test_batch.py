@@ -65,6 +65,31 @@ def test_failure_is_isolated_and_in_the_manifest(mini_library, tmp_path, run_cli
     assert not (out / "beta").exists()
 
 
+def test_progress_is_plain_lines_off_a_terminal_and_quiet_silences_it(mini_library, tmp_path, run_cli):
+    folder = specs_folder(tmp_path)
+    args = ("batch", folder, "--library", mini_library, "-j", "1", "--format", "md")
+    code, stdout, stderr = run_cli(*args, "-o", tmp_path / "out")
+    assert code == 0 and stdout.strip() == str(tmp_path / "out" / "manifest.json")
+    lines = stderr.splitlines()
+    assert lines[:3] == ["[1/3] alpha: built", "[2/3] beta: built", "[3/3] gamma: built"]
+    assert lines[-1] == "batch: 3 built, 0 unchanged, 0 failed"
+    code, _, stderr = run_cli(*args, "-o", tmp_path / "again", "--quiet")
+    assert code == 0 and stderr.splitlines() == ["batch: 3 built, 0 unchanged, 0 failed"]
+
+
+def test_progress_bar_counts_employers_and_failures():
+    from rich.console import Console
+
+    from agreement_kit._batch import Outcome
+    from agreement_kit._cli import _progress_bar
+
+    screen = io.StringIO()
+    with _progress_bar(3, Console(file=screen, force_terminal=True, color_system=None, width=100)) as report:
+        report(Outcome("a", "a.yaml", "built"), 1, 3)
+        report(Outcome("b", "b.yaml", "failed"), 2, 3)
+    assert "Building" in screen.getvalue() and "2/3 employers, 1 failed" in screen.getvalue()
+
+
 def test_table_rows_override_the_base(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
     table = (
