@@ -68,11 +68,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
             raise InputError([Problem(name, None, "", f"not a readable .xlsx workbook ({exc})")]) from None
         rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     elif path.suffix.lower() == ".csv":
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.reader(handle))
-        except UnicodeDecodeError:
-            raise InputError([Problem(name, None, "", "not UTF-8 text; save the CSV as UTF-8")]) from None
+        rows = _read_csv(path, name)
     else:
         raise InputError([Problem(name, None, "", "a table must be a .csv or .xlsx file")])
     if not rows:
@@ -81,7 +77,29 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise InputError([Problem(name, None, "", f"more than {MAX_ROWS:,} rows")])
     header = ["" if h is None else str(h).strip() for h in rows[0]]
     body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
+    if not body:
+        raise InputError([Problem(name, 2, "", "the table names its columns but has no employer rows")])
     return header, body
+
+
+def _read_csv(path: Path, name: str) -> list[list[Any]]:
+    """The cells of a UTF-8 CSV (a byte-order mark is allowed), read strictly:
+    an unclosed quote is an error, not a cell running to the end of the file."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, strict=True)
+            rows: list[list[Any]] = []
+            starts_at = 1  # the line the next row begins on
+            try:
+                for row in reader:
+                    rows.append(row)
+                    starts_at = reader.line_num + 1
+            except csv.Error as exc:  # named at the line its row starts, not where the file ran out
+                reason = "a quoted cell is never closed" if "end of data" in str(exc) else str(exc)
+                raise InputError([Problem(name, starts_at, "", f"not valid CSV: {reason}")]) from None
+            return rows
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, None, "", "not UTF-8 text; save the CSV as UTF-8")]) from None
 
 
 def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library: Library) -> list[Row]:
@@ -90,11 +108,17 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
     header, body = read_rows(path)
     problems: list[Problem] = []
     targets: list[tuple[FieldPath, lm.Param | None]] = []
-    for column in header:
+    first_seen: dict[str, int] = {}
+    for number, column in enumerate(header, start=1):
         target = _target(column, library)
         if isinstance(target, str):
-            problems.append(Problem(name, 1, column or "(blank)", target))
+            problems.append(Problem(name, 1, column or f"(column {number})", target))
+        elif column in first_seen:
+            problems.append(
+                Problem(name, 1, column, f"named twice, by columns {first_seen[column]} and {number}")
+            )
         else:
+            first_seen[column] = number
             targets.append(target)
     if problems:
         raise InputError(problems)

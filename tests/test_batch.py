@@ -142,6 +142,35 @@ def test_bad_table_rows_name_row_and_column(mini_library, tmp_path):
     assert "'often' is not a whole number" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("content", "line", "field", "message"),
+    [
+        (b"", 1, "", "the table is empty"),
+        (b"organisation.short_name\n", 2, "", "has no employer rows"),
+        (
+            b"organisation.short_name,organisation.short_name\nA,B\n",
+            1,
+            "organisation.short_name",
+            "named twice",
+        ),
+        (b",organisation.short_name\nx,A\n", 1, "(column 1)", "a column has no name"),
+        (b'organisation.short_name\n"A,\nB\n', 2, "", "a quoted cell is never closed"),
+        (b"organisation.short_name\n\xff\xfe\n", None, "", "not UTF-8 text"),
+    ],
+)
+def test_malformed_tables_are_refused_by_line(content, line, field, message, mini_library, tmp_path, run_cli):
+    base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
+    table = tmp_path / "t.csv"
+    table.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        jobs_from_table(table, base, load_library(mini_library))
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.field) == (line, field) and message in problem.message
+    out = tmp_path / "out"
+    code, _, stderr = run_cli("batch", table, "--base", base, "-o", out, "--library", mini_library)
+    assert code == 1 and message in stderr and not out.exists()
+
+
 def test_unknown_column_is_refused(mini_library, tmp_path):
     base = make_tree(tmp_path, {"base.yaml": MINI_SPEC}) / "base.yaml"
     table = (
