@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -268,16 +268,16 @@ def run_batch(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(str(library.root),)
         ) as pool:
-            pending = {pool.submit(_run_job, job, *args): job for job in jobs}
+            submitted = {pool.submit(_run_job, job, *args): job for job in jobs}
             try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        job = pending.pop(future)
-                        try:
-                            done(future.result())
-                        except Exception as exc:  # a worker died: record it, keep going
-                            done(Outcome(job.key, job.label, "failed", error=f"worker failed: {exc}"))
+                # as_completed waits on every future once; a wait() per result
+                # would cost time in the square of the number of employers.
+                for future in as_completed(submitted):
+                    job = submitted[future]
+                    try:
+                        done(future.result())
+                    except Exception as exc:  # a worker died: record it, keep going
+                        done(Outcome(job.key, job.label, "failed", error=f"worker failed: {exc}"))
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
