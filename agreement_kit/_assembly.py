@@ -285,8 +285,16 @@ class _Assembler:
         model_field = f"variants.{variant_name}.text" if variant else "text"
         model_text = variant.text if variant else clause.text
         assert model_text is not None  # the library model checks that a clause without variants has text
-        variant_label = variant.label if variant else None
 
+        provenance = m.Provenance(
+            "variant" if variant else "model",
+            clause_version=clause.version,
+            variant=variant_name,
+            variant_label=variant.label if variant else None,
+            recommended_variant=recommended,
+            recommended_variant_label=recommended_label,
+            params=param_values,
+        )
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
             # The model wording is kept for redlines only: if it no longer fits
@@ -294,29 +302,15 @@ class _Assembler:
             before = len(self.problems)
             model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
             del self.problems[before:]
-            provenance = m.Provenance(
-                "custom",
-                clause_version=clause.version,
-                variant=variant_name,
-                variant_label=variant_label,
-                recommended_variant=recommended,
-                recommended_variant_label=recommended_label,
+            provenance = replace(
+                provenance,
+                source="custom",
                 model_text=model_text,
                 model_blocks=model_blocks,
                 reason=choice.reason,
-                params=param_values,
             )
         else:
             blocks = self._template(located, model_field, model_text, ctx)
-            provenance = m.Provenance(
-                "variant" if variant else "model",
-                clause_version=clause.version,
-                variant=variant_name,
-                variant_label=variant_label,
-                recommended_variant=recommended,
-                recommended_variant_label=recommended_label,
-                params=param_values,
-            )
         if clause.generated == "unions":
             unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
             blocks += unions
