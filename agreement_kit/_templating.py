@@ -131,15 +131,16 @@ def render(source: str, context: dict[str, Any]) -> tuple[str, list[str]]:
     """Render a clause template; return the text with placeholders, and the literals."""
     if OPEN in source or CLOSE in source:
         raise ClauseTemplateError("contains a reserved private-use character (U+E000/U+E001)")
+    if "{" not in source:
+        # No Jinja syntax: Jinja would give the text back with its newlines
+        # normalised and one trailing newline dropped. Most notes are like this,
+        # so they skip the compile and its cache as well as the render.
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        return text[:-1] if text.endswith("\n") else text, []
     try:
         template = _compile(source)
     except TemplateSyntaxError as exc:
         raise ClauseTemplateError(f"template syntax: {exc.message}", exc.lineno) from None
-    if "{" not in source:
-        # No Jinja syntax: Jinja would give the text back with its newlines
-        # normalised and one trailing newline dropped. Most notes are like this.
-        text = source.replace("\r\n", "\n").replace("\r", "\n")
-        return text[:-1] if text.endswith("\n") else text, []
     table: list[str] = []
     token = _literals.set(table)
     try:
