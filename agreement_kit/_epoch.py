@@ -31,3 +31,9 @@ def source_date_epoch() -> dt.datetime | None:
             f" no later than 2100 (for example 1775001600), not {raw!r}"
         )
     return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+
+
+def fixed_time(explicit: dt.datetime | None, default: dt.date) -> dt.datetime:
+    """The time to date a document with: ``explicit`` if given, else
+    SOURCE_DATE_EPOCH's, else ``default`` at 00:00 UTC."""
+    return explicit or source_date_epoch() or dt.datetime.combine(default, dt.time(), dt.UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ._assembly import assemble
 from ._compare import AgreementDiff, compare
-from ._epoch import source_date_epoch
+from ._epoch import fixed_time
 from ._errors import UsageError
 from ._library import Library, load_library
 from ._review import Review, review
@@ -75,9 +75,7 @@ def write_compare(
     new_library = new_library or old_library
     old_loaded, new_loaded = load_spec(old_spec), load_spec(new_spec)
     diffs = compare(assemble(old_loaded, old_library), assemble(new_loaded, new_library))
-    date = (
-        date or source_date_epoch() or dt.datetime.combine(new_loaded.spec.dates.effective, dt.time(), dt.UTC)
-    )
+    date = fixed_time(date, new_loaded.spec.dates.effective)
     stem = new_loaded.spec.organisation.file_stem
     files: list[tuple[Path, bytes]] = []
     if "md" in formats:

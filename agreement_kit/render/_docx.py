@@ -30,7 +30,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import SubElement, XPath
 
-from .._epoch import source_date_epoch
+from .._epoch import fixed_time
 from .._model import (
     Agreement,
     Block,
@@ -137,8 +137,7 @@ def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.dateti
     """The given time in UTC, else SOURCE_DATE_EPOCH's, else the effective
     date at 00:00 UTC: one fixed time for comments, revisions, properties and
     zip entries, so bytes are reproducible."""
-    when = timestamp or source_date_epoch()
-    return _utc(when or dt.datetime.combine(agreement.effective, dt.time(), dt.UTC))
+    return _utc(fixed_time(timestamp, agreement.effective))
 
 
 def open_template(agreement: Agreement, copy_kind: str) -> tuple[WordDocument, dict[str, CT_P]]:
