@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from . import __version__
 from ._assembly import assemble
 from ._epoch import source_date_epoch
-from ._errors import InputError, Problem, UsageError, display_path
+from ._errors import InputError, UsageError, display_path
 from ._library import Library, load_library
 from ._spec import LoadedSpec
 from ._spec_models import Spec, slugify
@@ -31,6 +31,7 @@ from ._yaml import SourceMap, load_yaml
 from .render import FORMATS, NOTES_MODES, NotesMode, render
 
 RECORD = ".agreement-kit.json"
+_ROW = " row "  # joins a table's name and a row number in a job's source
 MANIFEST = "manifest.json"
 
 
@@ -115,7 +116,7 @@ def jobs_from_table(table: Path, base: Path, library: Library) -> list[Job]:
         raise InputError([base_source.problem((), "the base spec must be a mapping")])
     rows = table_rows(table, base_data, base_source, library)
     return [
-        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)} row {r.number}", r.data, r.source)
+        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)}{_ROW}{r.number}", r.data, r.source)
         for r in rows
     ]
 
@@ -321,5 +322,12 @@ def plain_progress(stream: TextIO | None = None) -> Callable[[Outcome, int, int]
     return report
 
 
-def problem_for(outcome: Outcome) -> Problem:
-    return Problem(outcome.source, None, "", outcome.error or "failed")
+def error_lines(outcome: Outcome) -> list[str]:
+    """A failed employer's error, a line each, every line saying where it
+    comes from: a validation message names its file and line already
+    ("t.csv:5: ..."); anything else is prefixed with the employer's source."""
+    origin = outcome.source.split(_ROW)[0]  # a table row's source is "<table> row <n>"
+    return [
+        line if line.startswith(origin) else f"{outcome.source}: {line}"
+        for line in (outcome.error or "failed").splitlines()
+    ]

@@ -206,7 +206,7 @@ def batch(
     Outputs are byte-identical for the same inputs; .docx times are the
     effective date, or SOURCE_DATE_EPOCH when that is set.
     """
-    from ._batch import jobs_from_folder, jobs_from_table, plain_progress, run_batch
+    from ._batch import error_lines, jobs_from_folder, jobs_from_table, plain_progress, run_batch
     from ._errors import UsageError
 
     library = _library(library_dir)
@@ -239,11 +239,8 @@ def batch(
         )
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
     for outcome in result.failures:
-        # A validation message names its file and line already ("t.csv:5: ...");
-        # anything else is prefixed with where the employer came from.
-        origin = outcome.source.split(" row ")[0]
-        for line in (outcome.error or "failed").splitlines():
-            _err(f"error: {line}" if line.startswith(origin) else f"error: {outcome.source}: {line}", "red")
+        for line in error_lines(outcome):
+            _err(f"error: {line}", "red")
     click.echo(result.manifest)
     _err(
         f"batch: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
