@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, get_args
 
 from .._model import Agreement
 
 NotesMode = Literal["comments", "appendix", "none"]
 FORMATS = ("docx", "md", "html")
-NOTES_MODES = ("comments", "appendix", "none")
+NOTES_MODES: tuple[NotesMode, ...] = get_args(NotesMode)
 
 
 def render(agreement: Agreement, fmt: str, *, notes: NotesMode = "comments") -> bytes:

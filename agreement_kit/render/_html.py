@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .._model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
 from .._resources import templates_dir
-from . import NotesMode
+from . import NOTES_MODES, NotesMode
 from ._markdown import long_date, note_blocks, signatory_groups
 
 TEMPLATE = "agreement.html.j2"
@@ -114,8 +114,8 @@ def stylesheet(name: str = STYLESHEET) -> Markup:
 def render_html(agreement: Agreement, *, notes: NotesMode = "comments") -> str:
     """The agreement as a standalone HTML page, with drafting notes beside
     each clause, as an appendix, or left out."""
-    if notes not in ("comments", "appendix", "none"):
-        raise ValueError(f"notes must be 'comments', 'appendix' or 'none', not {notes!r}")
+    if notes not in NOTES_MODES:
+        raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
     numbers = {c.id: c.number for c in agreement.clauses()}
     clause_notes: dict[str, tuple[Block, ...]] = {}
     if notes != "none":

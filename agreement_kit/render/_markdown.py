@@ -27,7 +27,7 @@ from .._model import (
     Text,
     letter,
 )
-from . import NotesMode
+from . import NOTES_MODES, NotesMode
 
 _MONTHS = (
     "January",
@@ -278,8 +278,8 @@ def _appendix(a: Agreement) -> list[str]:
 def render_markdown(agreement: Agreement, *, notes: NotesMode = "comments") -> str:
     """The agreement as Markdown, with drafting notes as footnotes, as an
     appendix, or left out."""
-    if notes not in ("comments", "appendix", "none"):
-        raise ValueError(f"notes must be 'comments', 'appendix' or 'none', not {notes!r}")
+    if notes not in NOTES_MODES:
+        raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
     parts = [*_cover(agreement), _contents(agreement, notes)]
     for section in agreement.sections:
         parts.append(f"## {section.number}. {escape(section.title)}")
