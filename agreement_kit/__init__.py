@@ -1,7 +1,19 @@
 """agreement-kit: annotated NHS partnership and recognition agreements from a YAML clause library.
 
-The public API is re-exported here. Names load on first use, so that the
-command line starts quickly when it only needs ``--help``.
+The public API is re-exported here, and only the names in ``__all__`` are
+public: the subpackages are internal and may change. Names load on first use,
+so that the command line starts quickly when it only needs ``--help``.
+
+The package tree is the pipeline and the features built on it; imports run
+one way, from the top of this list to the bottom:
+
+- ``cli``: the command line (flags -> one function per command)
+- features: ``building``, ``validate``, ``reviewing``, ``comparison``, ``batch``,
+  ``catalogue``; each imports the pipeline, never another feature
+- ``render``: docx / md / html from the assembled model
+- ``assembly``: choices + library -> numbered agreements with provenance
+- ``load``: YAML, the clause library and the spec, as validated models
+- ``utils``: errors, atomic writes, fixed time, resources
 """
 
 from __future__ import annotations
@@ -12,18 +24,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "AgreementKitError": "_errors",
-    "InputError": "_errors",
-    "Problem": "_errors",
-    "UsageError": "_errors",
-    "Library": "_library",
-    "load_library": "_library",
-    "LoadedSpec": "_spec",
-    "load_spec": "_spec",
-    "assemble": "_assembly",
-    "build": "_build",
-    "review": "_review",
-    "compare": "_compare",
+    "AgreementKitError": "utils.errors",
+    "InputError": "utils.errors",
+    "Problem": "utils.errors",
+    "UsageError": "utils.errors",
+    "Library": "load.library",
+    "load_library": "load.library",
+    "LoadedSpec": "load.spec",
+    "load_spec": "load.spec",
+    "assemble": "assembly.assembler",
+    "build": "building.build",
+    "review": "reviewing.review",
+    "compare": "comparison.compare",
 }
 
 __all__ = [
@@ -42,13 +54,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._assembly import assemble
-    from ._build import build
-    from ._compare import compare
-    from ._errors import AgreementKitError, InputError, Problem, UsageError
-    from ._library import Library, load_library
-    from ._review import review
-    from ._spec import LoadedSpec, load_spec
+    from .assembly.assembler import assemble
+    from .building.build import build
+    from .comparison.compare import compare
+    from .load.library import Library, load_library
+    from .load.spec import LoadedSpec, load_spec
+    from .reviewing.review import review
+    from .utils.errors import AgreementKitError, InputError, Problem, UsageError
 
 
 def __getattr__(name: str) -> Any:

@@ -1,3 +1,3 @@
-from ._cli import main
+from .cli.app import main
 
 main(prog_name="agreement-kit")

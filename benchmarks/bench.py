@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from agreement_kit import assemble, load_library, load_spec  # noqa: E402
-from agreement_kit._batch import jobs_from_table, run_batch  # noqa: E402
+from agreement_kit.batch.batch import jobs_from_table, run_batch  # noqa: E402
 from agreement_kit.render import render  # noqa: E402
 
 

@@ -13,8 +13,8 @@ import pytest
 from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import load_library
-from agreement_kit._batch import jobs_from_folder, jobs_from_table, run_batch
-from agreement_kit._errors import InputError
+from agreement_kit.batch.batch import jobs_from_folder, jobs_from_table, run_batch
+from agreement_kit.utils.errors import InputError
 
 FORMATS = ("docx", "md", "html")
 
@@ -80,8 +80,8 @@ def test_progress_is_plain_lines_off_a_terminal_and_quiet_silences_it(mini_libra
 def test_progress_bar_counts_employers_and_failures():
     from rich.console import Console
 
-    from agreement_kit._batch import Outcome
-    from agreement_kit._cli import _progress_bar
+    from agreement_kit.batch.batch import Outcome
+    from agreement_kit.cli.app import _progress_bar
 
     screen = io.StringIO()
     with _progress_bar(3, Console(file=screen, force_terminal=True, color_system=None, width=100)) as report:
@@ -292,7 +292,7 @@ def test_resume_skips_unchanged_and_rebuilds_what_changed(mini_library, tmp_path
 
 
 def test_interrupted_batch_leaves_no_partial_file_and_resumes(mini_library, tmp_path, monkeypatch):
-    import agreement_kit._batch as batch_module
+    import agreement_kit.batch.batch as batch_module
 
     library = load_library(mini_library)
     folder = specs_folder(tmp_path)

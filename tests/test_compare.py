@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import MINI_SPEC, make_tree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._compare import compare
+from agreement_kit.comparison.compare import compare
 
 
 def assembled(tmp_path, library, text, name):

@@ -16,8 +16,8 @@ from conftest import MINI_SPEC, make_tree
 from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._compare import AgreementDiff, compare
-from agreement_kit.render._compare_docx import render_compare_docx
+from agreement_kit.comparison.compare import AgreementDiff, compare
+from agreement_kit.comparison.render_docx import render_compare_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AUTHOR = "Staff Side Secretary"

@@ -10,8 +10,8 @@ from conftest import MINI_SPEC, make_tree
 from test_review_text import Tags
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._compare import compare
-from agreement_kit.render._compare_text import render_compare_html, render_compare_markdown
+from agreement_kit.comparison.compare import compare
+from agreement_kit.comparison.render_text import render_compare_html, render_compare_markdown
 
 HOSTILE = "<b>&*x*|</b> [a](b)"
 

@@ -15,7 +15,7 @@ from conftest import SAMPLES
 from lxml import etree
 
 from agreement_kit import load_library
-from agreement_kit._build import build
+from agreement_kit.building.build import build
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

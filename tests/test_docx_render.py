@@ -21,8 +21,8 @@ from docx.shared import Mm
 from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._model import Agreement, Clause, ItemList, block_text, letter, plain
-from agreement_kit.render._docx import render_docx
+from agreement_kit.assembly.model import Agreement, Clause, ItemList, block_text, letter, plain
+from agreement_kit.render.docx import render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
@@ -353,7 +353,7 @@ def test_template_parts_not_rendered_are_copied_byte_for_byte(mini):
 
 def test_template_with_a_column_loop_is_refused(tmp_path):
     # docxtpl's {%tc %} needs a table-grid repair the renderer does not make.
-    from agreement_kit.render._wordpackage import load_template
+    from agreement_kit.render.word.template import load_template
 
     source = zipfile.ZipFile(REPO / "templates" / "agreement.docx")
     edited = tmp_path / "columns.docx"
@@ -370,8 +370,8 @@ def test_template_with_a_column_loop_is_refused(tmp_path):
 def test_newline_in_a_template_value_becomes_a_line_break(mini):
     # docxtpl's rule, kept by the fast path that skips its clean-up when no
     # value carries a tab or newline.
-    from agreement_kit.render._docx import TEMPLATE_NAME, _context, _jinja_env
-    from agreement_kit.render._wordpackage import load_template
+    from agreement_kit.render.docx import TEMPLATE_NAME, _context, _jinja_env
+    from agreement_kit.render.word.template import load_template
 
     template = load_template(REPO / "templates" / TEMPLATE_NAME)
     context = _context(mini, "copy")

@@ -9,9 +9,10 @@ import pytest
 from conftest import REPO, SAMPLES
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._checks import check_library, checklist_problems, load_checklists
-from agreement_kit._model import block_text
-from agreement_kit._schemas import SCHEMAS, schema_text
+from agreement_kit.load.checklists import load_checklists
+from agreement_kit.validate.library_checks import check_library, checklist_problems
+from agreement_kit.assembly.model import block_text
+from agreement_kit.catalogue.schemas import SCHEMAS, schema_text
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,7 @@ def test_every_clause_has_commentary_and_no_placeholder_text():
 
 def test_text_without_jinja_syntax_renders_as_jinja_would_render_it():
     # render() skips Jinja for text with no "{"; the result must not differ.
-    from agreement_kit._templating import _compile, _literals, render
+    from agreement_kit.assembly.templating import _compile, _literals, render
 
     texts = ["line\r\nnext\n", "ends in two\n\n", "", "\n", "carriage\rreturn"]
     for located in library().clauses.values():

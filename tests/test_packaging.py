@@ -67,7 +67,7 @@ def test_installed_wheel_builds_from_another_folder(wheel, tmp_path):
     assert written and all(p.is_file() for p in written)
     # The package really came from the wheel, not from this checkout.
     probe = subprocess.run(
-        [sys.executable, "-c", "import agreement_kit._resources as r; print(r.clauses_dir())"],
+        [sys.executable, "-c", "import agreement_kit.utils.resources as r; print(r.clauses_dir())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,

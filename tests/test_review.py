@@ -6,7 +6,8 @@ import pytest
 from conftest import MINI_SPEC, checklist_yaml, departures_spec, make_tree
 
 from agreement_kit import load_library, load_spec
-from agreement_kit._review import review, words_redline
+from agreement_kit.reviewing.review import review
+from agreement_kit.utils.redline import words_redline
 
 CHECKLIST = checklist_yaml(
     "test-list",

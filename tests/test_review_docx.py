@@ -15,9 +15,9 @@ from conftest import checklist_yaml, departures_spec, make_tree
 from lxml import etree
 
 from agreement_kit import load_library, load_spec
-from agreement_kit._compare import units
-from agreement_kit._review import Finding, Review, review
-from agreement_kit.render._review_docx import (
+from agreement_kit.comparison.compare import units
+from agreement_kit.reviewing.review import Finding, Review, review
+from agreement_kit.reviewing.render_docx import (
     REVIEW_AUTHOR,
     REVIEW_INITIALS,
     UNTIED_HEADING,

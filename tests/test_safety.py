@@ -13,7 +13,7 @@ import pytest
 from conftest import MINI_SPEC, REPO, line_of, make_tree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._errors import InputError
+from agreement_kit.utils.errors import InputError
 from agreement_kit.render import render
 
 HOSTILE = [

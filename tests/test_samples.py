@@ -15,7 +15,7 @@ from conftest import SAMPLES
 from docx.shared import Mm
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit._model import Agreement, Paragraph, block_text, plain
+from agreement_kit.assembly.model import Agreement, Paragraph, block_text, plain
 
 pytestmark = pytest.mark.skipif(not SAMPLES, reason="no samples")
 
@@ -27,7 +27,7 @@ def library():
 
 @cache
 def built(sample: Path, out_root: Path) -> tuple[list[Agreement], dict[str, Path]]:
-    from agreement_kit._build import build
+    from agreement_kit.building.build import build
 
     out = out_root / sample.stem
     paths = build([sample], out, library=library())

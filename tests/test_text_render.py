@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreement_kit import LoadedSpec, assemble, load_library, load_spec
-from agreement_kit._model import Agreement, Clause, ItemList, Paragraph, block_text, plain
-from agreement_kit._spec_models import Spec
-from agreement_kit._yaml import SourceMap
-from agreement_kit.render._html import render_html
-from agreement_kit.render._markdown import escape, note_blocks, render_markdown
+from agreement_kit.assembly.model import Agreement, Clause, ItemList, Paragraph, block_text, plain
+from agreement_kit.load.spec_models import Spec
+from agreement_kit.load.yaml_source import SourceMap
+from agreement_kit.render.html import render_html
+from agreement_kit.render.markdown import escape, note_blocks, render_markdown
 
 MODES = ("comments", "appendix", "none")
 HOSTILE = "*bold* | [x](y) <b>& `code` _u_ #1 \\ &amp; <http://e.org>"

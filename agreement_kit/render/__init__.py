@@ -1,11 +1,15 @@
-"""One renderer per output format; each reads only the assembled model."""
+"""Rendering: one renderer per output format (docx, md, html), each reading only the assembled model.
+
+Also the pieces features' own renderers share: the Word building blocks
+(``docx``, ``word/``) and report redlines. Imports ``assemble`` and ``utils``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal, get_args
 
-from .._model import Agreement
+from ..assembly.model import Agreement
 
 NotesMode = Literal["comments", "appendix", "none"]
 FORMATS = ("docx", "md", "html")
@@ -21,15 +25,15 @@ def _renderer(fmt: str) -> Callable[[Agreement, NotesMode], bytes]:
     # Imported on use: docxtpl and friends are slow to import, and `--help`
     # or `validate` should not pay for them.
     if fmt == "docx":
-        from ._docx import render_docx
+        from .docx import render_docx
 
         return lambda a, notes: render_docx(a, notes=notes)
     if fmt == "md":
-        from ._markdown import render_markdown
+        from .markdown import render_markdown
 
         return lambda a, notes: render_markdown(a, notes=notes).encode("utf-8")
     if fmt == "html":
-        from ._html import render_html
+        from .html import render_html
 
         return lambda a, notes: render_html(a, notes=notes).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")

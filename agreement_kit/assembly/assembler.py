@@ -1,0 +1,459 @@
+"""Choices + library -> numbered agreements with provenance.
+
+One spec may ask for several agreement kinds; they are assembled together so
+that a cross-reference can point from one agreement into the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..load import library_models as lm
+from ..load.library import Library, Located
+from ..load.params import ParamError, coerce
+from ..load.spec import LoadedSpec
+from ..load.spec_models import CustomClause, Spec
+from ..utils.errors import InputError, Problem
+from . import model as m
+from .markup import MarkupError, parse
+from .templating import ClauseTemplateError, render
+
+
+@dataclass
+class _Planned:
+    """One clause placed in an outline, before rendering."""
+
+    id: str
+    located: Located | None = None
+    custom: CustomClause | None = None
+    custom_index: int | None = None
+
+
+def assemble(loaded: LoadedSpec, library: Library) -> list[m.Agreement]:
+    """Assemble every agreement the spec asks for; raise InputError on any problem."""
+    return _Assembler(loaded, library).run()
+
+
+class _Assembler:
+    def __init__(self, loaded: LoadedSpec, library: Library):
+        self.spec: Spec = loaded.spec
+        self.source = loaded.source
+        self.library = library
+        self.nation = self.spec.organisation.nation
+        self.problems: list[Problem] = []
+        self.lenient_refs = False
+
+    # -- problems -----------------------------------------------------------
+
+    def spec_problem(self, loc: tuple, message: str) -> None:
+        self.problems.append(self.source.problem(loc, message))
+
+    def fail_if_problems(self) -> None:
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
+
+    # -- pipeline -----------------------------------------------------------
+
+    def run(self) -> list[m.Agreement]:
+        kinds = self._check_choices()
+        self.fail_if_problems()
+        plans = {kind: self._plan(kind) for kind in kinds}
+        self._check_placement(plans)
+        self.fail_if_problems()
+        self.numbers = {
+            kind: {
+                p.id: f"{s + 1}.{c + 1}" for s, (_, planned) in enumerate(plan) for c, p in enumerate(planned)
+            }
+            for kind, plan in plans.items()
+        }
+        agreements = [self._render_agreement(kind, plans[kind]) for kind in kinds]
+        self.fail_if_problems()
+        return agreements
+
+    def _check_choices(self) -> list[str]:
+        spec, lib = self.spec, self.library
+        kinds = []
+        for i, kind in enumerate(spec.agreements):
+            if kind in lib.kinds:
+                kinds.append(kind)
+            else:
+                self.spec_problem(
+                    ("agreements", i),
+                    f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}",
+                )
+        self.custom: dict[str, tuple[int, CustomClause]] = {}
+        self.added: set[str] = set()
+        for i, entry in enumerate(spec.add):
+            if isinstance(entry, CustomClause):
+                if entry.id in lib.clauses or entry.id in self.custom:
+                    self.spec_problem(("add", i, "id"), f"clause id {entry.id} is already taken")
+                self.custom[entry.id] = (i, entry)
+            elif entry not in lib.clauses:
+                self.spec_problem(("add", i), f"unknown clause id {entry}")
+            elif not any(entry in lib.outline_ids(k) for k in kinds):
+                self.spec_problem(
+                    ("add", i),
+                    f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})",
+                )
+            else:
+                self.added.add(entry)
+        for i, cid in enumerate(spec.remove):
+            if cid not in lib.clauses:
+                self.spec_problem(("remove", i), f"unknown clause id {cid}")
+        for cid, choice in spec.clauses.items():
+            located = lib.clauses.get(cid)
+            if located is None:
+                hint = " (custom clauses take their wording in add:)" if cid in self.custom else ""
+                self.spec_problem(("clauses", cid), f"unknown clause id {cid}{hint}")
+                continue
+            clause = located.clause
+            if choice.variant is not None and choice.variant not in clause.variants:
+                have = ", ".join(clause.variants) or "none"
+                self.spec_problem(
+                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
+                )
+            for name in choice.params:
+                if name not in clause.params:
+                    have = ", ".join(clause.params) or "none"
+                    self.spec_problem(
+                        ("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}"
+                    )
+        return kinds
+
+    def _plan(self, kind: str) -> list[tuple[lm.Section, list[_Planned]]]:
+        removed = set(self.spec.remove)
+        plan = []
+        for section in self.library.kinds[kind].sections:
+            planned = []
+            for entry in section.entries():
+                located = self.library.clauses[entry.clause]
+                wanted = (entry.default and entry.clause not in removed) or entry.clause in self.added
+                if wanted and self.nation in located.clause.nations:
+                    planned.append(_Planned(entry.clause, located=located))
+            plan.append((section, planned))
+        for cid, (index, custom) in self.custom.items():
+            for _, planned in plan:
+                position = next((n for n, p in enumerate(planned) if p.id == custom.after), None)
+                if position is not None:
+                    planned.insert(position + 1, _Planned(cid, custom=custom, custom_index=index))
+        return [(section, planned) for section, planned in plan if planned]
+
+    def _check_placement(self, plans: dict[str, list]) -> None:
+        placed = {p.id for plan in plans.values() for _, planned in plan for p in planned}
+        for cid, (index, custom) in self.custom.items():
+            if cid not in placed:
+                self.spec_problem(
+                    ("add", index, "after"),
+                    f"clause {custom.after} is not in any of this spec's agreements,"
+                    f" so {cid} has nowhere to go",
+                )
+        for cid in self.spec.clauses:
+            if cid in self.library.clauses and cid not in placed:
+                self.spec_problem(
+                    ("clauses", cid),
+                    f"clause {cid} is not in any of this spec's agreements (removed, optional and"
+                    f" not added, or not for {self.nation}); its settings would be lost",
+                )
+
+    # -- rendering ----------------------------------------------------------
+
+    def _context(self, kind: str) -> dict[str, Any]:
+        spec, org = self.spec, self.spec.organisation
+        k = self.library.kinds[kind]
+        return {
+            "org": {
+                "name": org.name,
+                "short_name": org.short_name,
+                "type": org.type,
+                "nation": org.nation,
+                "headcount": org.headcount,
+            },
+            "parties": [{"name": p.name, "role": p.role} for p in org.parties],
+            "unions": [
+                {"name": u.name, "short_name": u.short_name, "represents": u.represents} for u in spec.unions
+            ],
+            "agreement": {
+                "title": k.title,
+                "kind": kind,
+                "effective": spec.dates.effective,
+                "review": spec.dates.review,
+                "version": spec.version,
+            },
+            "nation": org.nation,
+        }
+
+    def _render_agreement(self, kind: str, plan: list) -> m.Agreement:
+        self.kind = kind
+        self.used_terms: dict[str, None] = {}
+        context = self._context(kind)
+        sections = []
+        deferred = []  # clauses whose generated content needs the whole agreement first
+        for s, (section, planned) in enumerate(plan):
+            clauses = []
+            for c, p in enumerate(planned):
+                number = f"{s + 1}.{c + 1}"
+                clause = self._render_clause(p, number, context)
+                if p.located is not None and p.located.clause.generated == "definitions":
+                    deferred.append((s, c))
+                clauses.append(clause)
+            sections.append([section, clauses])
+        definitions = self._definitions(context)
+        for s, c in deferred:
+            clause = sections[s][1][c]
+            items = tuple(
+                (m.Text(f"“{d.term}”", bold=True), m.Text(" means "), *d.inlines) for d in definitions
+            )
+            if items:
+                sections[s][1][c] = _with_blocks(clause, clause.blocks + (m.ItemList(items),))
+        omitted = self._omitted(kind, context)
+        spec, org = self.spec, self.spec.organisation
+        k = self.library.kinds[kind]
+        return m.Agreement(
+            kind=kind,
+            title=k.title,
+            short_title=k.short_title,
+            organisation=org.name,
+            short_name=org.short_name,
+            file_stem=org.file_stem,
+            nation=org.nation,
+            parties=tuple(m.Party(p.name, p.role) for p in org.parties),
+            unions=tuple(m.UnionRow(u.name, u.short_name, u.represents) for u in spec.unions),
+            signatories=tuple(
+                m.SignatoryRow(x.name, x.role, x.side, x.organisation) for x in spec.signatories
+            ),
+            version=spec.version,
+            effective=spec.dates.effective,
+            review=spec.dates.review,
+            library_version=self.library.version,
+            sections=tuple(
+                m.Section(sec.id, str(i + 1), sec.title, tuple(cl)) for i, (sec, cl) in enumerate(sections)
+            ),
+            definitions=definitions,
+            omitted=omitted,
+        )
+
+    def _omitted(self, kind: str, context: dict[str, Any]) -> tuple[m.Omitted, ...]:
+        """Default clauses the spec removed, with their notes rendered as far
+        as this agreement allows: a reference to a clause that is not here
+        reads as the clause's title rather than failing."""
+        removed = set(self.spec.remove)
+        out = []
+        self.lenient_refs = True
+        try:
+            for section in self.library.kinds[kind].sections:
+                for entry in section.entries():
+                    located = self.library.clauses[entry.clause]
+                    clause = located.clause
+                    if not (entry.default and entry.clause in removed and self.nation in clause.nations):
+                        continue
+                    params = {
+                        n: coerce(p, p.default) for n, p in clause.params.items() if p.default is not None
+                    }
+                    before = len(self.problems)
+                    note = self._template(
+                        located, "note", clause.note, {**context, **params}, count_terms=False
+                    )
+                    del self.problems[before:]  # a note that needs a value it lacks is shown without it
+                    out.append(m.Omitted(clause.id, clause.title, section.title, note))
+        finally:
+            self.lenient_refs = False
+        return tuple(out)
+
+    def _render_clause(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
+        if p.custom is not None:
+            assert p.custom_index is not None  # _plan sets custom and custom_index together
+            return self._render_added(p.custom, p.custom_index, number, context)
+        located = p.located
+        assert located is not None  # a planned clause is either added (custom) or from the library
+        clause = located.clause
+        choice = self.spec.clauses.get(clause.id)
+        before = len(self.problems)
+        params, param_values = self._params(located, choice)
+        if len(self.problems) > before:
+            # The spec's own error is reported; rendering would only add a
+            # confusing "undefined value" error from the library's side.
+            return m.Clause(
+                clause.id, number, clause.title, (), (), (), m.Provenance("model", clause.version)
+            )
+        ctx = {**context, **params}
+        variant_name = clause.variant_for(self.nation, choice.variant if choice else None)
+        recommended = clause.nation_variants.get(self.nation, clause.recommended)
+        recommended_label = clause.variants[recommended].label if recommended else None
+        variant = clause.variants[variant_name] if variant_name else None
+        model_field = f"variants.{variant_name}.text" if variant else "text"
+        model_text = variant.text if variant else clause.text
+        assert model_text is not None  # the library model checks that a clause without variants has text
+
+        provenance = m.Provenance(
+            "variant" if variant else "model",
+            clause_version=clause.version,
+            variant=variant_name,
+            variant_label=variant.label if variant else None,
+            recommended_variant=recommended,
+            recommended_variant_label=recommended_label,
+            params=param_values,
+        )
+        if choice is not None and choice.text is not None:
+            blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
+            # The model wording is kept for redlines only: if it no longer fits
+            # this agreement (it cites a removed clause), that is not an error.
+            before = len(self.problems)
+            model_blocks = self._template(located, model_field, model_text, ctx, count_terms=False)
+            del self.problems[before:]
+            provenance = replace(
+                provenance,
+                source="custom",
+                model_text=model_text,
+                model_blocks=model_blocks,
+                reason=choice.reason,
+            )
+        else:
+            blocks = self._template(located, model_field, model_text, ctx)
+        if clause.generated == "unions":
+            unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
+            blocks += unions
+            if provenance.model_blocks:
+                provenance = replace(provenance, model_blocks=provenance.model_blocks + unions)
+        note = self._template(located, "note", clause.note, ctx, count_terms=False)
+        if variant is not None and variant.note:
+            note += self._template(
+                located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False
+            )
+        citations = tuple(self._citation(key) for key in clause.references)
+        return m.Clause(
+            clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance
+        )
+
+    def _render_added(
+        self, custom: CustomClause, index: int, number: str, context: dict[str, Any]
+    ) -> m.Clause:
+        blocks = self._parse(custom.text, [], context, spec_loc=("add", index, "text"))
+        note = (
+            self._parse(custom.note, [], context, spec_loc=("add", index, "note"), count_terms=False)
+            if custom.note
+            else ()
+        )
+        provenance = m.Provenance("added", None, reason=custom.reason)
+        return m.Clause(
+            custom.id, number, custom.title, _number_paragraphs(blocks, number), note, (), provenance
+        )
+
+    def _params(self, located: Located, choice) -> tuple[dict[str, Any], tuple[m.ParamValue, ...]]:
+        values, record = {}, []
+        given = choice.params if choice else {}
+        for name, param in located.clause.params.items():
+            loc = ("clauses", located.clause.id, "params", name)
+            if name in given:
+                try:
+                    values[name] = coerce(param, given[name])
+                except ParamError as exc:
+                    self.spec_problem(loc, str(exc))
+                    continue
+            elif param.default is not None:
+                values[name] = coerce(param, param.default)
+            else:
+                self.spec_problem(
+                    ("clauses", located.clause.id, "params"),
+                    f"{name} ({param.label}) must be given: it has no default",
+                )
+                continue
+            record.append(
+                m.ParamValue(name, param.label, given.get(name, param.default), param.default, name in given)
+            )
+        return values, tuple(record)
+
+    def _template(
+        self, located: Located, field: str, source: str, ctx: dict[str, Any], count_terms: bool = True
+    ) -> tuple[m.Block, ...]:
+        try:
+            text, literals = render(source, ctx)
+            return parse(text, literals, self._ref_label, self._term_callback(count_terms, located, field))
+        except (ClauseTemplateError, MarkupError) as exc:
+            self.problems.append(located.problem(field, exc.message, template_line=exc.line))
+            return ()
+
+    def _parse(
+        self, text: str, literals: list[str], ctx, spec_loc: tuple, count_terms: bool = True
+    ) -> tuple[m.Block, ...]:
+        try:
+            return parse(text, literals, self._ref_label, self._term_callback(count_terms, None, spec_loc))
+        except MarkupError as exc:
+            self.spec_problem(spec_loc, exc.message)
+            return ()
+
+    def _term_callback(self, count: bool, located: Located | None, where):
+        def on_term(term: str) -> None:
+            if term not in self.library.terms:
+                raise MarkupError(f"[[{term}]] is not a defined term (add it to terms.yaml)")
+            if count:
+                self.used_terms.setdefault(term)
+
+        return on_term
+
+    def _ref_label(self, target: str) -> str:
+        if target in self.numbers[self.kind]:
+            return f"clause {self.numbers[self.kind][target]}"
+        for other, numbers in self.numbers.items():
+            if target in numbers:
+                return f"clause {numbers[target]} of the {self.library.kinds[other].title}"
+        if self.lenient_refs and target in self.library.clauses:
+            return f"the “{self.library.clauses[target].clause.title}” clause"
+        if target in self.library.clauses or target in self.custom:
+            raise MarkupError(
+                f"cross-reference to {target}, which is not in this agreement"
+                " (removed, optional, or for another kind)"
+            )
+        raise MarkupError(f"cross-reference to unknown clause id {target}")
+
+    def _definitions(self, context: dict[str, Any]) -> tuple[m.Definition, ...]:
+        done: dict[str, m.Definition] = {}
+        while True:
+            pending = [t for t in self.used_terms if t not in done]
+            if not pending:
+                break
+            for term in pending:
+                entry = self.library.terms[term]
+                source = entry.nations.get(self.nation, entry.definition)
+                loc = (
+                    ("terms", term, "nations", self.nation)
+                    if self.nation in entry.nations
+                    else ("terms", term, "definition")
+                )
+                try:
+                    text, literals = render(source, context)
+                    blocks = parse(text, literals, self._ref_label, self._term_callback(True, None, loc))
+                except (ClauseTemplateError, MarkupError) as exc:
+                    self.problems.append(self.library.sources["terms"].problem(loc, exc.message))
+                    blocks = ()
+                inlines = tuple(i for b in blocks if isinstance(b, m.Paragraph) for i in b.inlines)
+                done[term] = m.Definition(term, inlines)
+        return tuple(done[t] for t in sorted(done, key=str.lower))
+
+    def _citation(self, key: str) -> m.Citation:
+        inst = self.library.instruments[key]
+        return m.Citation(key, inst.short, inst.title, inst.section, inst.status, inst.as_at)
+
+
+def _number_paragraphs(blocks: tuple[m.Block, ...], number: str) -> tuple[m.Block, ...]:
+    """Give each paragraph a sub-number (4.3.1...) when a clause has more than one."""
+    paragraphs = [b for b in blocks if isinstance(b, m.Paragraph)]
+    if len(paragraphs) < 2:
+        return blocks
+    out, n = [], 0
+    for block in blocks:
+        if isinstance(block, m.Paragraph):
+            n += 1
+            block = m.Paragraph(block.inlines, f"{number}.{n}")
+        out.append(block)
+    return tuple(out)
+
+
+def _union_line(union) -> str:
+    line = union.name if union.short_name == union.name else f"{union.name} ({union.short_name})"
+    return f"{line}, for {union.represents}" if union.represents else line
+
+
+def _with_blocks(clause: m.Clause, blocks: tuple[m.Block, ...]) -> m.Clause:
+    return replace(clause, blocks=blocks)

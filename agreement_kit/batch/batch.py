@@ -1,0 +1,333 @@
+"""`batch`: agreements for many employers, in parallel, reproducibly, resumably.
+
+Each employer is one job: validate its spec, assemble, render every format,
+write atomically into its own folder, and leave a small record of what was
+built from what. A re-run skips employers whose inputs, library and outputs
+are unchanged. One failing employer never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import __version__
+from ..assembly.assembler import assemble
+from ..load.library import Library, load_library
+from ..load.parse import parse
+from ..load.spec import LoadedSpec
+from ..load.spec_models import Spec, slugify
+from ..load.yaml_source import SourceMap, load_yaml
+from ..render import FORMATS, NOTES_MODES, NotesMode, render
+from ..utils.atomic_write import write_atomic
+from ..utils.epoch import source_date_epoch
+from ..utils.errors import InputError, UsageError, display_path
+
+RECORD = ".agreement-kit.json"
+_ROW = " row "  # joins a table's name and a row number in a job's source
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # output folder name
+    label: str  # where the spec came from: a file, or a table row
+    data: dict[str, Any] | None
+    source: SourceMap | None
+    error: str | None = None  # a failure found before the job could run
+
+
+@dataclass
+class Outcome:
+    key: str
+    source: str
+    status: str  # built, unchanged, failed
+    input_hash: str | None = None
+    library_version: str | None = None
+    outputs: list[dict[str, str]] = field(default_factory=list)
+    error: str | None = None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def library_fingerprint(library: Library) -> str:
+    """A hash of every file the output depends on: clauses and templates."""
+    from ..utils.resources import templates_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    for root in (library.root, templates_dir()):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "schema" not in p.parts):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def input_hash(
+    job: Job, fingerprint: str, formats: Sequence[str], notes: NotesMode, epoch: int | None = None
+) -> str:
+    """What an employer's outputs are built from; SOURCE_DATE_EPOCH is part
+    of it because it changes the times inside a .docx."""
+    canonical = json.dumps(
+        {
+            "spec": job.data,
+            "formats": list(formats),
+            "notes": notes,
+            "library": fingerprint,
+            "source_date_epoch": epoch,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return _sha256(canonical.encode())[:32]
+
+
+# -- collecting jobs ----------------------------------------------------------
+
+
+def jobs_from_folder(folder: Path) -> list[Job]:
+    paths = sorted(p for p in folder.glob("*.y*ml") if p.is_file())
+    if not paths:
+        raise UsageError(f"{display_path(folder)}: no .yaml specs in this folder")
+    jobs = []
+    for path in paths:
+        try:
+            data, source = load_yaml(path)
+        except InputError as exc:
+            jobs.append(Job(slugify(path.stem), display_path(path), None, None, error="\n".join(exc.lines())))
+            continue
+        jobs.append(Job(_stem(data, path.stem), display_path(path), data, source))
+    return jobs
+
+
+def jobs_from_table(table: Path, base: Path, library: Library) -> list[Job]:
+    from .table import table_rows
+
+    base_data, base_source = load_yaml(base)
+    if not isinstance(base_data, dict):
+        raise InputError([base_source.problem((), "the base spec must be a mapping")])
+    rows = table_rows(table, base_data, base_source, library)
+    return [
+        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)}{_ROW}{r.number}", r.data, r.source)
+        for r in rows
+    ]
+
+
+def _stem(data: Any, fallback: str) -> str:
+    org = data.get("organisation") if isinstance(data, dict) else None
+    if isinstance(org, dict):
+        slug = org.get("slug")
+        if isinstance(slug, str) and slug == slugify(slug):
+            return slug
+        if isinstance(org.get("short_name"), str):
+            return slugify(org["short_name"])
+    return slugify(fallback)
+
+
+def _dedupe(jobs: list[Job]) -> list[Job]:
+    """Two employers never share an output folder: the later ones fail instead."""
+    seen: dict[str, str] = {}
+    out = []
+    for job in jobs:
+        if job.key in seen and job.error is None:
+            job = Job(
+                job.key + "-duplicate",
+                job.label,
+                None,
+                None,
+                error=f"writes to the same folder ({job.key}/) as {seen[job.key]};"
+                " give it a distinct organisation.slug",
+            )
+        seen.setdefault(job.key, job.label)
+        out.append(job)
+    return out
+
+
+# -- running one job (in a worker process) -------------------------------------
+
+_LIBRARY: Library | None = None
+
+
+def _init_worker(library_root: str) -> None:
+    global _LIBRARY
+    _LIBRARY = load_library(Path(library_root))
+
+
+def _run_job(
+    job: Job,
+    out_dir: str,
+    formats: Sequence[str],
+    notes: NotesMode,
+    fingerprint: str,
+    epoch: int | None,
+    force: bool,
+) -> Outcome:
+    outcome = Outcome(job.key, job.label, "failed", library_version=_LIBRARY.version if _LIBRARY else None)
+    if job.error is not None:
+        outcome.error = job.error
+        return outcome
+    folder = Path(out_dir) / job.key
+    outcome.input_hash = input_hash(job, fingerprint, formats, notes, epoch)
+    if not force:
+        previous = _intact_record(folder, outcome.input_hash)
+        if previous is not None:
+            outcome.status, outcome.outputs = "unchanged", previous
+            return outcome
+    # A job without an error carries its spec; the library was loaded by
+    # _init_worker, which runs in every process before its first job.
+    assert job.source is not None and _LIBRARY is not None
+    try:
+        spec = parse(Spec, job.data, job.source)
+        agreements = assemble(LoadedSpec(spec, job.source, Path(job.label)), _LIBRARY)
+        rendered = [
+            (folder / f"{a.file_stem}-{a.kind}.{fmt}", render(a, fmt, notes=notes))
+            for a in agreements
+            for fmt in formats
+        ]
+    except InputError as exc:
+        outcome.error = "\n".join(exc.lines())
+        return outcome
+    for path, data in rendered:
+        write_atomic(path, data)
+        outcome.outputs.append({"path": f"{job.key}/{path.name}", "sha256": _sha256(data)})
+    # The record goes last: if the run dies before this, the next run rebuilds.
+    record = {"input_hash": outcome.input_hash, "outputs": outcome.outputs}
+    write_atomic(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode())
+    outcome.status = "built"
+    return outcome
+
+
+def _intact_record(folder: Path, expected_hash: str) -> list[dict[str, str]] | None:
+    """The previous outputs, if they were built from the same inputs and are untouched."""
+    try:
+        record = json.loads((folder / RECORD).read_text())
+        if record.get("input_hash") != expected_hash:
+            return None
+        for output in record["outputs"]:
+            if _sha256((folder.parent / output["path"]).read_bytes()) != output["sha256"]:
+                return None
+        return record["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# -- the batch ------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    manifest: Path
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def run_batch(
+    jobs: list[Job],
+    out_dir: Path,
+    *,
+    library: Library,
+    formats: Sequence[str] = FORMATS,
+    notes: NotesMode = "comments",
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[Outcome, int, int], None] | None = None,
+) -> BatchResult:
+    if notes not in NOTES_MODES:
+        raise UsageError(f"--notes must be one of {', '.join(NOTES_MODES)}")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise UsageError(f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}")
+    workers = workers or os.cpu_count() or 1
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = _dedupe(jobs)
+    fingerprint = library_fingerprint(library)
+    epoch = _epoch_seconds()  # checked here, once, rather than failing in every worker
+    args = (str(out_dir), tuple(formats), notes, fingerprint, epoch, force)
+    outcomes: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome, len(outcomes), len(jobs))
+
+    if workers == 1 or len(jobs) == 1:
+        _init_worker(str(library.root))
+        for job in jobs:
+            done(_run_job(job, *args))
+    else:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(str(library.root),)
+        ) as pool:
+            submitted = {pool.submit(_run_job, job, *args): job for job in jobs}
+            try:
+                # as_completed waits on every future once; a wait() per result
+                # would cost time in the square of the number of employers.
+                for future in as_completed(submitted):
+                    job = submitted[future]
+                    try:
+                        done(future.result())
+                    except Exception as exc:  # a worker died: record it, keep going
+                        done(Outcome(job.key, job.label, "failed", error=f"worker failed: {exc}"))
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    outcomes.sort(key=lambda o: o.key)
+    manifest = out_dir / MANIFEST
+    write_atomic(manifest, _manifest(outcomes, library, fingerprint, formats, notes, epoch))
+    return BatchResult(outcomes, manifest)
+
+
+def _epoch_seconds() -> int | None:
+    epoch = source_date_epoch()
+    return int(epoch.timestamp()) if epoch else None
+
+
+def _manifest(
+    outcomes: list[Outcome],
+    library: Library,
+    fingerprint: str,
+    formats: Sequence[str],
+    notes: NotesMode,
+    epoch: int | None,
+) -> bytes:
+    data = {
+        "agreement_kit": __version__,
+        "library": {"version": library.version, "fingerprint": fingerprint},
+        "formats": list(formats),
+        "notes": notes,
+        "source_date_epoch": epoch,
+        "employers": [{k: v for k, v in asdict(o).items() if v is not None} for o in outcomes],
+    }
+    return (json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n").encode()
+
+
+def plain_progress(stream: TextIO | None = None) -> Callable[[Outcome, int, int], None]:
+    """A line per employer finished, for logs: ``[3/40] north: built``. The
+    stream defaults to sys.stderr as it is when a line is written."""
+
+    def report(outcome: Outcome, done: int, total: int) -> None:
+        print(f"[{done}/{total}] {outcome.key}: {outcome.status}", file=stream or sys.stderr, flush=True)
+
+    return report
+
+
+def error_lines(outcome: Outcome) -> list[str]:
+    """A failed employer's error, a line each, every line saying where it
+    comes from: a validation message names its file and line already
+    ("t.csv:5: ..."); anything else is prefixed with the employer's source."""
+    origin = outcome.source.split(_ROW)[0]  # a table row's source is "<table> row <n>"
+    return [
+        line if line.startswith(origin) else f"{outcome.source}: {line}"
+        for line in (outcome.error or "failed").splitlines()
+    ]

@@ -1,0 +1,294 @@
+"""Render an agreement as Markdown (python-markdown with `footnotes` and `tables`).
+
+Every value is escaped so that the Markdown, once converted, shows exactly
+what was typed: an organisation called ``*Smith* | [x](y)`` must not turn
+into emphasis, a table column or a link. Escaping is kept to what
+python-markdown needs so that the raw file stays readable.
+
+The note-building helpers here are shared with the HTML renderer, so that
+both say the same thing about each clause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from ..assembly.model import (
+    Agreement,
+    Block,
+    Clause,
+    Inline,
+    Paragraph,
+    Ref,
+    SignatoryRow,
+    TermUse,
+    Text,
+    letter,
+)
+from . import NOTES_MODES, NotesMode
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+SIDES = (("management", "For the management side"), ("staff", "For the staff side"))
+SIGN_LINE = "." * 40
+
+# -- shared with the HTML renderer ---------------------------------------------
+
+
+def long_date(value: dt.date) -> str:
+    """``2026-04-01`` -> ``1 April 2026`` (no locale involved)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def note_blocks(clause: Clause) -> tuple[Block, ...]:
+    """The drafting note of a clause as printed: the commentary, then where
+    the words came from when a reviewer must know it (the parties' own
+    wording, a variant the library does not recommend), then what the clause
+    cites. Empty for a clause without a note, as in the Word comments (only
+    a clause the parties added can lack one)."""
+    if not clause.note:
+        return ()
+    prov = clause.provenance
+    extra: list[Paragraph] = []
+    if prov.departs_from_model:
+        said = (
+            "this clause is the parties' own and is not in the model library."
+            if prov.source == "added"
+            else "the parties replaced the model wording of this clause with their own."
+        )
+        reason = f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
+        extra.append(_labelled("Departs from the model:", f"{said} {reason}"))
+    if prov.variant is not None and prov.variant != prov.recommended_variant:
+        label = prov.variant_label or prov.variant
+        extra.append(_labelled("Variant chosen:", f"{label} (not the variant the model library recommends)."))
+    if clause.citations:
+        extra.append(_labelled("Cites:", "; ".join(c.short for c in clause.citations)))
+    return (*clause.note, *extra)
+
+
+def _labelled(label: str, text: str) -> Paragraph:
+    return Paragraph((Text(label, bold=True), Text(" " + text)))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def signatory_groups(agreement: Agreement) -> list[tuple[str, list[SignatoryRow | None]]]:
+    """Signatories by side; a side nobody is named for gets one blank block,
+    so the printed agreement can still be signed."""
+    groups = []
+    for side, heading in SIDES:
+        rows: list[SignatoryRow | None] = [s for s in agreement.signatories if s.side == side]
+        groups.append((heading, rows or [None]))
+    return groups
+
+
+def merged(inlines: Iterable[Inline]) -> list[tuple[str, bool, bool]]:
+    """Inline content as (text, bold, italic) runs, neighbours with the same
+    formatting joined (``**a****b**`` would not parse as bold)."""
+    runs: list[tuple[str, bool, bool]] = []
+    for item in inlines:
+        if isinstance(item, Ref):
+            run = (item.label, False, False)
+        elif isinstance(item, TermUse):
+            run = (item.term, item.bold, item.italic)
+        else:
+            run = (item.text, item.bold, item.italic)
+        if runs and runs[-1][1:] == run[1:]:
+            runs[-1] = (runs[-1][0] + run[0], *run[1:])
+        elif run[0]:
+            runs.append(run)
+    return runs
+
+
+# -- escaping -------------------------------------------------------------------
+
+# Always significant to python-markdown (plus `|` under the tables extension).
+_ALWAYS = re.compile(r"([\\`*_\[\]#|{}])")
+# Only an entity-like `&name;` is taken as an entity; a bare `&` is safe.
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[a-zA-Z0-9]+;)")
+# At the start of a line these begin a list, a rule or a quotation.
+_LIST_START = re.compile(r"^(?:(\d+)([.)])(?=\s|$)|([-+>]))")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def escape(text: str) -> str:
+    """Escape text for use inside a Markdown line (not at its start)."""
+    # Whitespace other than single ASCII spaces becomes one space. Every such
+    # character (tab, newline, no-break space...) makes isprintable() false.
+    if "  " in text or not text.isprintable():
+        text = _SPACES.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub("&amp;", text)
+    return _ALWAYS.sub(r"\\\1", text.replace("<", "&lt;"))
+
+
+def guard_start(line: str) -> str:
+    """Stop an escaped line that begins like a list item from becoming one."""
+    line = line.lstrip()
+
+    def fix(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return f"{m.group(1)}\\{m.group(2)}"
+        return "\\" + m.group(3)
+
+    return _LIST_START.sub(fix, line, count=1)
+
+
+def inline_md(inlines: Iterable[Inline]) -> str:
+    out = []
+    for text, bold, italic in merged(inlines):
+        marker = ("**" if bold else "") + ("*" if italic else "")
+        body = escape(text)
+        core = body.strip()
+        if not marker or not core:
+            out.append(body)
+            continue
+        # Emphasis markers must hug the words, so spaces go outside them.
+        lead = body[: len(body) - len(body.lstrip())]
+        trail = body[len(body.rstrip()) :]
+        out.append(f"{lead}{marker}{core}{marker[::-1]}{trail}")
+    return "".join(out)
+
+
+def line_md(inlines: Iterable[Inline]) -> str:
+    return guard_start(inline_md(inlines)).strip()
+
+
+# -- document -------------------------------------------------------------------
+
+
+def footnote_label(clause: Clause) -> str:
+    return "note-" + clause.number.replace(".", "-")
+
+
+def _blocks_md(blocks: Iterable[Block]) -> list[str]:
+    """Each block as one or more Markdown paragraphs."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            text = line_md(block.inlines)
+            out.append(f"{block.number} {text}" if block.number else text)
+        else:
+            out.extend(f"({letter(i)}) {line_md(item)}" for i, item in enumerate(block.items))
+    return out
+
+
+def _cover(a: Agreement) -> list[str]:
+    out = [f"# {escape(a.title)}", line_md([Text(a.organisation, bold=True)])]
+    parties = [
+        f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
+    ]
+    out.append("This agreement is made between:\n\n" + "\n".join(parties))
+    out.append("and the trade unions named in the Schedule of recognised trade unions.")
+    facts = [("Version", a.version), ("Effective from", long_date(a.effective))]
+    if a.review is not None:
+        facts.append(("Review by", long_date(a.review)))
+    facts.append(("Clause library", a.library_version))
+    out.append("\n".join(f"- **{k}:** {escape(v)}" for k, v in facts))
+    return out
+
+
+def _contents(a: Agreement, notes: NotesMode) -> str:
+    lines = ["## Contents", ""]
+    for section in a.sections:
+        lines.append(f"- {section.number}\\. {escape(section.title)}")
+        lines.extend(f"    - {c.number} {escape(c.title)}" for c in section.clauses)
+    lines.append("- Schedule: Recognised trade unions")
+    lines.append("- Signatures")
+    if notes == "appendix" and any(note_blocks(c) for c in a.clauses()):
+        lines.append("- Appendix: Drafting notes")
+    return "\n".join(lines)
+
+
+def _clause(clause: Clause, notes: NotesMode) -> list[str]:
+    heading = f"### {clause.number} {escape(clause.title)}"
+    if notes == "comments" and note_blocks(clause):
+        heading += f"[^{footnote_label(clause)}]"
+    return [heading, *_blocks_md(clause.blocks)]
+
+
+def _unions(a: Agreement) -> list[str]:
+    rows = ["| Trade union | Short name | Recognised for |", "| --- | --- | --- |"]
+    for u in a.unions:
+        cells = [
+            escape(u.name),
+            escape(u.short_name),
+            escape(u.represents) if u.represents else "—",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return ["## Schedule: Recognised trade unions", "\n".join(rows)]
+
+
+def _signatures(a: Agreement) -> list[str]:
+    out = ["## Signatures", f"Signed for the parties to this {escape(a.short_title)}."]
+    for heading, rows in signatory_groups(a):
+        out.append(f"### {heading}")
+        for row in rows:
+            if row is None:
+                out.append(f"Name: {SIGN_LINE}  \nRole: {SIGN_LINE}")
+            else:
+                who = [line_md([Text(row.name, bold=True)]), escape(row.role)]
+                if row.organisation:
+                    who.append(escape(row.organisation))
+                out.append(", ".join(who))
+            out.append(f"Signature: {SIGN_LINE}  \nDate: {SIGN_LINE}")
+    return out
+
+
+def _footnotes(a: Agreement) -> list[str]:
+    out = []
+    for clause in a.clauses():
+        paras = _blocks_md(note_blocks(clause))
+        if paras:
+            body = "\n\n".join("    " + p for p in paras[1:])
+            out.append(f"[^{footnote_label(clause)}]: {paras[0]}" + (f"\n\n{body}" if body else ""))
+    return out
+
+
+def _appendix(a: Agreement) -> list[str]:
+    out = []
+    for clause in a.clauses():
+        paras = _blocks_md(note_blocks(clause))
+        if paras:
+            out.append(line_md([Text(f"{clause.number} {clause.title}", bold=True)]))
+            out.extend(paras)
+    intro = "Commentary on the clauses of this agreement, in clause order."
+    return ["## Appendix: Drafting notes", intro, *out] if out else []
+
+
+def render_markdown(agreement: Agreement, *, notes: NotesMode = "comments") -> str:
+    """The agreement as Markdown, with drafting notes as footnotes, as an
+    appendix, or left out."""
+    if notes not in NOTES_MODES:
+        raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
+    parts = [*_cover(agreement), _contents(agreement, notes)]
+    for section in agreement.sections:
+        parts.append(f"## {section.number}. {escape(section.title)}")
+        for clause in section.clauses:
+            parts.extend(_clause(clause, notes))
+    parts.extend(_unions(agreement))
+    parts.extend(_signatures(agreement))
+    if notes == "appendix":
+        parts.extend(_appendix(agreement))
+    elif notes == "comments":
+        parts.extend(_footnotes(agreement))
+    return "\n\n".join(parts) + "\n"

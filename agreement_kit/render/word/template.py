@@ -1,0 +1,222 @@
+"""A Word document rendered from the template, without reopening the template.
+
+docxtpl's own render opens the template with python-docx for every document,
+parses every part and serialises every part again on save. In a batch, every
+document comes from the same template, so here the template is read once per
+process: the parts that never change are compressed once and copied into
+every document, and the parts holding Jinja tags (the body, headers and
+footers) get docxtpl's clean-up and a Jinja compile once. A document then
+costs a Jinja render of those parts, one parse of the body, and the parts it
+writes itself (comments, properties).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx.oxml.document import CT_Body, CT_Document
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate
+from jinja2 import Environment
+from lxml import etree
+
+from .wordml import W_NS, escape
+from .zip_package import Deflated, deflate, write_zip
+
+__all__ = ["WordDocument", "WordTemplate", "load_template"]
+
+DOCUMENT = "word/document.xml"
+CORE = "docProps/core.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+COMMENTS = "word/comments.xml"
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_TEMPLATED_RELS = ("header", "footer", "footnotes")  # the parts docxtpl renders besides the body
+_COLUMN_LOOP = re.compile(r"\{%-?\s*tc\s")
+_COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+_CORE_XML = (
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{author}</dc:creator>"
+    "<cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+    "<dc:language>{language}</dc:language></cp:coreProperties>"
+)
+
+
+class _Cleaner(DocxTemplate):
+    """docxtpl's preparation of Word XML for Jinja (patch_xml) and of the
+    rendered result (render_xml_part), used on parts held here rather than
+    on a python-docx document docxtpl opened itself."""
+
+    def __init__(self) -> None:
+        super().__init__(template_file="")
+
+    def resolve_listing(self, xml: str) -> str:
+        # Turns a tab, newline, \a or \f in a value into Word markup. The
+        # prepared template has none of these outside its XML declaration,
+        # so a rendered part without any needs none of the dozen regex passes.
+        if not _LISTING_CHARS.search(xml):
+            return xml
+        return super().resolve_listing(xml)
+
+
+_LISTING_CHARS = re.compile("[\t\n\a\f]")
+
+
+@dataclass(frozen=True)
+class WordTemplate:
+    """The template's parts, read and prepared once per process."""
+
+    path: Path
+    members: tuple[tuple[str, Deflated], ...]  # every member in the template's zip order, compressed
+    body: str  # the document body, as docxtpl prepares it for Jinja
+    parts: tuple[tuple[str, str], ...]  # headers, footers, footnotes: (member name, prepared XML)
+    document: tuple[str, str]  # word/document.xml before and after its body
+    content_types: tuple[bytes, bytes]  # without, with the comments part
+    document_rels: tuple[bytes, bytes]
+
+    def render(self, context: dict[str, Any], env: Environment) -> WordDocument:
+        """Render the templated parts with ``context`` as docxtpl does
+        (``{%p %}`` and ``{%tr %}`` tags; a newline in a value becomes a
+        break). ``env`` should keep what it compiles: the sources repeat."""
+        cleaner = _Cleaner()
+        head, tail = self.document
+        root: CT_Document = parse_xml(head + cleaner.render_xml_part(self.body, None, context, env) + tail)
+        rendered = {
+            name: _DECLARATION + cleaner.render_xml_part(source, None, context, env).encode("utf-8")
+            for name, source in self.parts
+        }
+        return WordDocument(self, root, rendered)
+
+
+@lru_cache(maxsize=4)
+def load_template(path: Path) -> WordTemplate:
+    """Read a .docx template and prepare its templated parts for Jinja."""
+    with zipfile.ZipFile(path) as archive:
+        members = tuple((info.filename, archive.read(info)) for info in archive.infolist())
+    data = dict(members)
+    if COMMENTS in data:
+        raise ValueError(f"{path.name}: the Word template must not carry comments of its own")
+    cleaner = _Cleaner()
+    document = parse_xml(data[DOCUMENT])
+    head, tail = _around_body(data[DOCUMENT].decode("utf-8"))
+    body_source = etree.tostring(document.body, encoding="unicode")
+    if _COLUMN_LOOP.search(body_source):
+        # docxtpl repairs the table grid after a column loop (fix_tables);
+        # rendering here does not, so refuse rather than write a broken table.
+        raise ValueError(
+            f"{path.name}: the Word template uses a {{%tc %}} column loop, which agreement-kit"
+            " does not render; repeat rows with {%tr %} instead"
+        )
+    body = _bare_body(cleaner.patch_xml(body_source), head)
+    rels = _relationships(data[DOCUMENT_RELS])
+    parts = []
+    for kind in _TEMPLATED_RELS:
+        for target in rels.get(kind, []):
+            name = f"word/{target}"
+            source = etree.tostring(parse_xml(data[name]), encoding="unicode")
+            parts.append((name, cleaner.patch_xml(source)))
+    return WordTemplate(
+        path=path,
+        members=tuple((name, deflate(data)) for name, data in members),
+        body=body,
+        parts=tuple(parts),
+        document=(head, tail),
+        content_types=(data[CONTENT_TYPES], _with_comments_type(data[CONTENT_TYPES])),
+        document_rels=(data[DOCUMENT_RELS], _with_comments_rel(data[DOCUMENT_RELS])),
+    )
+
+
+def _around_body(document: str) -> tuple[str, str]:
+    """The document part's XML before and after its w:body element (the
+    rendered body, which carries its own namespace declarations, goes between)."""
+    start = re.search(r"<w:body[ >/]", document)
+    end = document.rfind("</w:body>")
+    if start is None or end < 0:
+        raise ValueError("the Word template's document part has no body")
+    head = re.sub(r"^<\?xml[^>]*\?>\s*", "", document[: start.start()])  # parse_xml takes text without it
+    return head, document[end + len("</w:body>") :]
+
+
+def _bare_body(body: str, head: str) -> str:
+    """The body without the namespace declarations lxml gave it when it was
+    serialised alone: the document element it goes back into declares them."""
+    opening = re.match(r"<w:body[^>]*>", body)
+    assert opening is not None  # serialised from a w:body element
+    declared = set(re.findall(r'xmlns:(\w+)="([^"]*)"', head))
+    if not set(re.findall(r'xmlns:(\w+)="([^"]*)"', opening.group())) <= declared:
+        return body  # keep them: the document element lacks some
+    return "<w:body>" + body[opening.end() :]
+
+
+def _relationships(rels_xml: bytes) -> dict[str, list[str]]:
+    """Targets of the document's relationships, by type (header, footer, ...)."""
+    out: dict[str, list[str]] = {}
+    for rel in etree.fromstring(rels_xml):
+        kind = rel.get("Type", "").removeprefix(_REL_TYPE)
+        out.setdefault(kind, []).append(rel.get("Target", ""))
+    return out
+
+
+def _with_comments_type(content_types: bytes) -> bytes:
+    override = f'<Override PartName="/{COMMENTS}" ContentType="{_COMMENTS_TYPE}"/>'
+    return content_types.replace(b"</Types>", override.encode() + b"</Types>")
+
+
+def _with_comments_rel(rels_xml: bytes) -> bytes:
+    taken = {int(n) for n in re.findall(rb'Id="rId(\d+)"', rels_xml)}
+    rel_id = f"rId{max(taken, default=0) + 1}"
+    rel = f'<Relationship Id="{rel_id}" Type="{_REL_TYPE}comments" Target="comments.xml"/>'
+    return rels_xml.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+
+
+@dataclass
+class WordDocument:
+    """One document being built: its body as python-docx elements, and its
+    comments as WordprocessingML text (numbered from 0 in order added)."""
+
+    template: WordTemplate
+    root: CT_Document
+    rendered: dict[str, bytes]
+    comments: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> CT_Body:
+        return self.root.body
+
+    def to_bytes(self, *, title: str, subject: str, author: str, language: str, when: dt.datetime) -> bytes:
+        """The .docx file: the template's members in order, with this
+        document's parts in place of the templated ones, all dated ``when``."""
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        core = _CORE_XML.format(
+            title=escape(title),
+            subject=escape(subject),
+            author=escape(author),
+            when=stamp,
+            language=escape(language),
+        )
+        has_comments = 1 if self.comments else 0
+        replaced = {
+            CONTENT_TYPES: self.template.content_types[has_comments],
+            DOCUMENT_RELS: self.template.document_rels[has_comments],
+            DOCUMENT: etree.tostring(self.root, encoding="UTF-8", standalone=True),
+            CORE: _DECLARATION + core.encode("utf-8"),
+            **self.rendered,
+        }
+        members: list[tuple[str, bytes | Deflated]] = [
+            (name, replaced.get(name, packed)) for name, packed in self.template.members
+        ]
+        if self.comments:
+            comments = f'<w:comments xmlns:w="{W_NS}">{"".join(self.comments)}</w:comments>'
+            members.append((COMMENTS, _DECLARATION + comments.encode("utf-8")))
+        return write_zip(members, when)

@@ -1,0 +1,26 @@
+"""Where the bundled clause library and Word templates are.
+
+In a wheel they ship inside the package (``_data/``); in a source checkout
+or editable install they are the top-level ``clauses/`` and ``templates/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # agreement_kit/
+
+
+def _find(name: str) -> Path:
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the bundled {name}/ folder is missing from this installation")
+
+
+def clauses_dir() -> Path:
+    return _find("clauses")
+
+
+def templates_dir() -> Path:
+    return _find("templates")
