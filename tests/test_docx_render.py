@@ -370,7 +370,7 @@ def test_template_with_a_column_loop_is_refused(tmp_path):
 def test_newline_in_a_template_value_becomes_a_line_break(mini):
     # docxtpl's rule, kept by the fast path that skips its clean-up when no
     # value carries a tab or newline.
-    from agreement_kit.render.docx import TEMPLATE_NAME, _context, _jinja_env
+    from agreement_kit.render.word.document import TEMPLATE_NAME, _context, _jinja_env
     from agreement_kit.render.word.template import load_template
 
     template = load_template(REPO / "templates" / TEMPLATE_NAME)

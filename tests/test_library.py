@@ -9,10 +9,10 @@ import pytest
 from conftest import REPO, SAMPLES
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit.load.checklists import load_checklists
-from agreement_kit.validate.library_checks import check_library, checklist_problems
 from agreement_kit.assembly.model import block_text
 from agreement_kit.catalogue.schemas import SCHEMAS, schema_text
+from agreement_kit.load.checklists import load_checklists
+from agreement_kit.validate.library_checks import check_library, checklist_problems
 
 
 @lru_cache(maxsize=1)

@@ -16,13 +16,13 @@ from lxml import etree
 
 from agreement_kit import load_library, load_spec
 from agreement_kit.comparison.compare import units
-from agreement_kit.reviewing.review import Finding, Review, review
 from agreement_kit.reviewing.render_docx import (
     REVIEW_AUTHOR,
     REVIEW_INITIALS,
     UNTIED_HEADING,
     render_review_docx,
 )
+from agreement_kit.reviewing.review import Finding, Review, review
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

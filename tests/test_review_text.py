@@ -11,8 +11,8 @@ import pytest
 from conftest import MINI_SPEC, checklist_yaml, departures_spec, make_tree
 
 from agreement_kit import load_library, load_spec
-from agreement_kit.reviewing.review import review
 from agreement_kit.reviewing.render_text import render_review_html, render_review_markdown
+from agreement_kit.reviewing.review import review
 
 CHECKLIST = checklist_yaml(
     "test-list",

@@ -13,8 +13,8 @@ import pytest
 from conftest import MINI_SPEC, REPO, line_of, make_tree
 
 from agreement_kit import assemble, load_library, load_spec
-from agreement_kit.utils.errors import InputError
 from agreement_kit.render import render
+from agreement_kit.utils.errors import InputError
 
 HOSTILE = [
     "{{ 7*7 }}",

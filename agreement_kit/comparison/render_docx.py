@@ -19,23 +19,25 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml.etree import SubElement
 
 from ..assembly.model import Agreement, Clause, Section
-from ..render.docx import (
-    CLAUSES,
+from ..render.word.body import (
     H1,
     H2,
-    NOTES,
     Builder,
     Span,
-    WordDocument,
     block_lines,
     bookmark,
     bookmark_name,
-    finish,
-    iso,
-    open_template,
     page_break_before,
     remove,
     run,
+)
+from ..render.word.document import (
+    CLAUSES,
+    NOTES,
+    WordDocument,
+    finish,
+    iso,
+    open_template,
     stamp_time,
     uk_date,
 )

@@ -14,21 +14,23 @@ import datetime as dt
 from docx.oxml.text.paragraph import CT_P
 
 from ..assembly.model import Agreement
-from ..render.docx import (
-    CLAUSES,
+from ..render.word.body import (
     H1,
     NOTE,
-    NOTES,
     Anchored,
     Builder,
-    NewComment,
     Span,
+    page_break_before,
+    remove,
+)
+from ..render.word.document import (
+    CLAUSES,
+    NOTES,
+    NewComment,
     WordDocument,
     add_comments,
     finish,
     open_template,
-    page_break_before,
-    remove,
     stamp_time,
 )
 from ..render.word.wordml import para_xml, parse_fragment, run_xml, table_xml

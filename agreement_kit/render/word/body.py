@@ -1,0 +1,225 @@
+"""The body of a Word document built in code: clause paragraphs, runs, bookmarks.
+
+Paragraphs and runs are made with lxml directly: python-docx's add_run and
+style setters search the element for insertion points on every call, which
+dominated the render time of a full agreement. A whole agreement's clauses
+are written as XML text and parsed once (see wordml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from lxml.etree import SubElement
+
+from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, TermUse, Text, letter
+from .wordml import bookmark_xml, para_xml, parse_fragment, run_xml, spans_xml
+
+# Style ids written directly: no lookup by display name per paragraph.
+H1, H2, H3 = "Heading1", "Heading2", "Heading3"
+TEXT, NUMBERED, ITEM, NOTE = "ClauseText", "ClauseNumber", "ClauseItem", "NoteText"
+_W_R, _W_T, _W_VAL = qn("w:r"), qn("w:t"), qn("w:val")
+_W_DELTEXT = qn("w:delText")
+_W_RPR, _W_B, _W_I, _W_TAB, _W_BR = (qn(f"w:{t}") for t in ("rPr", "b", "i", "tab", "br"))
+_W_HYPERLINK, _W_ANCHOR, _W_HISTORY = qn("w:hyperlink"), qn("w:anchor"), qn("w:history")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"(\t|\n)")
+
+
+class Span(NamedTuple):
+    """A run of text: the unit every clause and note line is built from."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None  # bookmark a cross-reference jumps to
+
+
+def insert_before(anchor: CT_P, elements: list[Any]) -> None:
+    """Put elements in front of ``anchor``: one move for all, not a call each."""
+    parent = anchor.getparent()
+    at = parent.index(anchor)
+    parent[at:at] = elements
+
+
+def remove(p: CT_P) -> None:
+    p.getparent().remove(p)
+
+
+def page_break_before(p: CT_P) -> None:
+    p.get_or_add_pPr().pageBreakBefore_val = True
+
+
+@dataclass
+class Anchored:
+    """A clause as placed in the document: the runs its comment will span."""
+
+    clause: Clause
+    first: CT_R
+    last: CT_R
+
+
+class Builder:
+    """Writes paragraphs in front of a marker paragraph."""
+
+    def __init__(self, anchor: CT_P, links: dict[str, str] | None = None) -> None:
+        self.anchor = anchor
+        self.links = links or {}  # clause id -> bookmark of its heading
+
+    def para(self, style_id: str, spans: Iterable[Span] = (), *, page_break: bool = False) -> CT_P:
+        p = paragraph(style_id, page_break=page_break)
+        self.anchor.addprevious(p)
+        for span in spans:
+            if span.link:
+                link = SubElement(p, _W_HYPERLINK)
+                link.set(_W_ANCHOR, span.link)
+                link.set(_W_HISTORY, "1")
+                run(link, span.text, span.bold, span.italic)
+            else:
+                run(p, span.text, span.bold, span.italic)
+        return p
+
+    def clauses(self, agreement: Agreement) -> list[Anchored]:
+        """Every section and clause, written as XML text and parsed once (see
+        _wordxml); returns each clause with the runs a comment on it spans."""
+        self.links = {c.id: bookmark_name(c) for c in agreement.clauses()}
+        xml: list[str] = []
+        extent: list[tuple[Clause, int, int]] = []  # each clause's first and last paragraph
+        bookmark_id = 0
+        for index, section in enumerate(agreement.sections):
+            xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
+            for clause in section.clauses:
+                bookmark_id += 1
+                first = len(xml)
+                heading = run_xml(f"{clause.number} {clause.title}")
+                xml.append(para_xml(H2, bookmark_xml(bookmark_id, self.links[clause.id], heading)))
+                xml.extend(
+                    para_xml(style, spans_xml(spans))
+                    for style, spans in block_lines(clause.blocks, self.links)
+                )
+                extent.append((clause, first, len(xml) - 1))
+        paragraphs = parse_fragment("".join(xml))
+        insert_before(self.anchor, paragraphs)
+        placed = []
+        for clause, first, last in extent:
+            heading_run = paragraphs[first].find(_W_R)
+            # the last run outside a link (a run inside one cannot end a comment)
+            runs = next(r for p in reversed(paragraphs[first : last + 1]) if (r := p.findall(_W_R)))
+            placed.append(Anchored(clause, heading_run, runs[-1]))
+        return placed
+
+    def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
+        return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]
+
+
+
+def block_lines(
+    blocks: tuple[Block, ...], links: dict[str, str] | None = None
+) -> list[tuple[str, list[Span]]]:
+    """Clause text as (style id, runs), a paragraph per unit: numbered
+    paragraphs (4.3.1) and lettered items (a) carry their number as text
+    before a tab, against a hanging indent."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            style, lead = (NUMBERED, f"{block.number}\t") if block.number else (TEXT, "")
+            out.append((style, spans(block.inlines, lead, links)))
+        else:
+            for i, item in enumerate(block.items):
+                out.append((ITEM, spans(item, f"({letter(i)})\t", links)))
+    return out
+
+
+def paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
+    p = OxmlElement("w:p")
+    ppr = SubElement(p, qn("w:pPr"))
+    SubElement(ppr, qn("w:pStyle")).set(_W_VAL, style_id)
+    if page_break:
+        SubElement(ppr, qn("w:pageBreakBefore"))
+    return p
+
+
+def run(parent: Any, text: str, bold: bool = False, italic: bool = False, *, deleted: bool = False) -> CT_R:
+    """Append a run; tabs and line breaks become w:tab and w:br. The text of
+    a ``deleted`` run (inside a w:del revision) must be w:delText, not w:t."""
+    r = SubElement(parent, _W_R)
+    if bold or italic:
+        rpr = SubElement(r, _W_RPR)
+        if bold:
+            SubElement(rpr, _W_B)
+        if italic:
+            SubElement(rpr, _W_I)
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            SubElement(r, _W_TAB)
+        elif piece == "\n":
+            SubElement(r, _W_BR)
+        elif piece:
+            t = SubElement(r, _W_DELTEXT if deleted else _W_T)
+            t.set(_XML_SPACE, "preserve")
+            t.text = piece
+    return r
+
+
+def bookmark_name(clause: Clause) -> str:
+    return "clause_" + clause.number.replace(".", "_")
+
+
+def bookmark(target: Any, name: str, bookmark_id: int) -> None:
+    """Mark a heading run (or revision) as the target of cross-references to its clause."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    target.addprevious(start)
+    target.addnext(end)
+
+
+def spans(inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | None = None) -> list[Span]:
+    """Inline content as runs: a term prints as itself, a cross-reference as
+    its label, linked to the clause's heading when that clause is in this
+    agreement (not when it is in the other agreement of the set)."""
+    links = links or {}
+    out: list[Span] = []
+    pending: list[str] = [lead]  # text of the run being gathered: same look, no link
+    look = (False, False)
+    for item in inlines:
+        # isinstance lets mypy narrow ``item``; testing the commonest first (most
+        # inlines are Text, then TermUse; a Ref is rare) keeps this hot loop as
+        # fast as a dispatch on type(item).
+        if isinstance(item, Text):
+            text, bold, italic = item.text, item.bold, item.italic
+        elif isinstance(item, TermUse):
+            text, bold, italic = item.term, item.bold, item.italic
+        else:
+            link = links.get(item.clause_id)
+            if link is not None:
+                _flush(out, pending, look)
+                out.append(Span(item.label, link=link))
+                continue
+            text, bold, italic = item.label, False, False
+        if (bold, italic) != look:
+            _flush(out, pending, look)
+            look = (bold, italic)
+        pending.append(text)
+    _flush(out, pending, look)
+    return out
+
+
+def _flush(out: list[Span], pending: list[str], look: tuple[bool, bool]) -> None:
+    """End the run being gathered (runs of the same look are merged: fewer,
+    longer runs make a smaller document that Word shows the same)."""
+    text = "".join(pending)
+    if text:
+        out.append(Span(text, *look))
+    pending.clear()
+
+

@@ -1,0 +1,262 @@
+"""A Word document from the agreement template, ready for a body to be built into.
+
+templates/agreement.docx (built by templates/make_agreement_template.py) is
+rendered with docxtpl's tags for the parts a maintainer lays out by hand:
+cover, header and footer, signature block, schedule of unions. Three marker
+paragraphs in it (contents, clauses, drafting notes) are where the callers
+build; ``finish`` fills the contents list and packages the document with
+fixed dates. Also here: native comments, shared by the agreement, review
+and comparison documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
+from lxml.etree import XPath
+
+from ...assembly.model import Agreement
+from ...utils.epoch import fixed_time
+from ...utils.resources import templates_dir
+from .body import H1, H2, Span, insert_before, remove
+from .template import WordDocument, load_template
+from .wordml import W_NS, escape, para_xml, parse_fragment, run_xml, spans_xml
+
+TEMPLATE_NAME = "agreement.docx"
+CORE_AUTHOR = "agreement-kit"
+
+# Marker values given to the template's {{ contents }}, {{ clauses }} and
+# {{ drafting_notes }} paragraphs; the paragraphs holding them are replaced.
+_MARK = "\u2063agreement-kit:{}\u2063"
+CONTENTS, CLAUSES, NOTES = (_MARK.format(n) for n in ("contents", "clauses", "drafting_notes"))
+
+_TOC = {1: "TOC1", 2: "TOC2"}
+_W_P, _W_T, _W_VAL = qn("w:p"), qn("w:t"), qn("w:val")
+_PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
+# The mark Word shows at the start of a comment, as python-docx writes it.
+_ANNOTATION_REF = f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr><w:annotationRef/></w:r>'
+
+# fmt: off
+_MONTHS = ("January", "February", "March", "April", "May", "June",
+           "July", "August", "September", "October", "November", "December")
+# fmt: on
+_SIDE_LABEL = {"management": "For the employer", "staff": "For the trade unions"}
+
+
+def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.datetime:
+    """The given time in UTC, else SOURCE_DATE_EPOCH's, else the effective
+    date at 00:00 UTC: one fixed time for comments, revisions, properties and
+    zip entries, so bytes are reproducible."""
+    return _utc(fixed_time(timestamp, agreement.effective))
+
+
+def open_template(agreement: Agreement, copy_kind: str) -> tuple[WordDocument, dict[str, CT_P]]:
+    """The template rendered for this agreement, and its marker paragraphs by
+    marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove."""
+    template = load_template(templates_dir() / TEMPLATE_NAME)
+    doc = template.render(_context(agreement, copy_kind), _jinja_env())
+    return doc, _markers(doc)
+
+
+def finish(doc: WordDocument, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
+    """Fill the contents list, then package with the properties set and
+    every date fixed, so equal input gives equal bytes."""
+    _contents(doc, markers[CONTENTS])
+    return doc.to_bytes(
+        title=agreement.title, subject=agreement.organisation, author=CORE_AUTHOR, language="en-GB", when=when
+    )
+
+
+def iso(when: dt.datetime) -> str:
+    """The form Word writes in w:date: 2026-04-01T00:00:00Z."""
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class NewComment:
+    """A comment to add: the runs it spans and its paragraphs."""
+
+    first: CT_R
+    last: CT_R
+    lines: list[list[Span]]
+
+
+def add_comments(
+    doc: WordDocument, items: Iterable[NewComment], *, author: str, initials: str, when: dt.datetime
+) -> None:
+    """Native comments, each spanning runs ``first`` to ``last``, a paragraph per line.
+
+    Written as python-docx's add_comment would write them (CommentText
+    paragraphs, an annotationRef run, a range and a CommentReference run),
+    but the comments part as text: it is never read back, so never parsed."""
+    head = f'w:author="{escape(author)}" w:initials="{escape(initials)}" w:date="{iso(when)}"'
+    items = list(items)
+    base = len(doc.comments)
+    for n, item in enumerate(items, start=base):
+        doc.comments.append(
+            f'<w:comment w:id="{n}" {head}>'
+            + "".join(
+                para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+                for i, spans in enumerate(item.lines or [[]])
+            )
+            + "</w:comment>"
+        )
+    # Each comment's range start, range end and reference run, parsed at once.
+    marks = parse_fragment(
+        "".join(
+            f'<w:commentRangeStart w:id="{n}"/><w:commentRangeEnd w:id="{n}"/>'
+            f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr>'
+            f'<w:commentReference w:id="{n}"/></w:r>'
+            for n in range(base, base + len(items))
+        )
+    )
+    for i, item in enumerate(items):
+        start, end, reference = marks[3 * i : 3 * i + 3]
+        item.first.addprevious(start)
+        item.last.addnext(reference)
+        item.last.addnext(end)
+
+
+# -- template and context ----------------------------------------------------
+
+
+class _CachingEnvironment(SandboxedEnvironment):
+    """docxtpl compiles each part's XML with from_string on every render; the
+    XML of a given template part never changes, so keep the compiled form."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) > 64:  # bounded: one entry per template part
+                self._compiled.clear()
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+@lru_cache(maxsize=1)
+def _jinja_env() -> _CachingEnvironment:
+    return _CachingEnvironment()
+
+
+def uk_date(value: dt.date) -> str:
+    """1 April 2026 (no locale dependence)."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _context(agreement: Agreement, copy_kind: str) -> dict[str, Any]:
+    return {
+        "title": agreement.title,
+        "short_title": agreement.short_title,
+        "organisation": agreement.organisation,
+        "short_name": agreement.short_name,
+        "parties": [{"name": p.name, "role": p.role} for p in agreement.parties],
+        "unions": [
+            {"name": u.name, "short_name": u.short_name, "represents": u.represents or "\u2014"}
+            for u in agreement.unions
+        ],
+        "version": agreement.version,
+        "effective": uk_date(agreement.effective),
+        "review": uk_date(agreement.review) if agreement.review else "",
+        "library_version": agreement.library_version,
+        "copy_kind": copy_kind,
+        "signature_sides": _signature_sides(agreement),
+        "contents": CONTENTS,
+        "clauses": CLAUSES,
+        "drafting_notes": NOTES,
+    }
+
+
+def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
+    """Signatories grouped by side; a side nobody is named for gets blank rows
+    to sign, one per employer or per union."""
+    named: dict[str, list[dict[str, str]]] = {}
+    for s in agreement.signatories:
+        detail = f"{s.role}, {s.organisation}" if s.organisation else s.role
+        named.setdefault(s.side, []).append({"name": s.name, "detail": detail})
+    blank = {
+        "management": [{"name": "", "detail": f"For {p.name}"} for p in agreement.parties],
+        "staff": [{"name": "", "detail": f"For {u.name}"} for u in agreement.unions],
+    }
+    sides = [*_SIDE_LABEL, *(s for s in named if s not in _SIDE_LABEL)]
+    label = dict(_SIDE_LABEL)
+    if len(agreement.parties) > 1:
+        label["management"] = "For the employers"
+    return [
+        {
+            "label": label.get(side, f"For the {side} side"),
+            "rows": named.get(side) or blank.get(side, []),
+        }
+        for side in sides
+    ]
+
+
+# -- markers and contents ------------------------------------------------------
+
+
+def _markers(doc: WordDocument) -> dict[str, CT_P]:
+    """The template's marker paragraphs, found in one pass."""
+    wanted = {CONTENTS, CLAUSES, NOTES}
+    found = {}
+    for p in doc.body.iterchildren(_W_P):
+        text = _text(p)
+        if text in wanted:
+            found[text] = p
+    missing = sorted(m.strip("\u2063").split(":")[1] for m in wanted - found.keys())
+    if missing:
+        raise LookupError(f"the Word template has no {{{{ {missing[0]} }}}} paragraph")
+    return found
+
+
+def _text(p: CT_P) -> str:
+    return "".join(p.itertext(_W_T))
+
+
+_HEADINGS = XPath(
+    f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
+)
+
+
+def _contents(doc: WordDocument, anchor: CT_P) -> None:
+    """A TOC field over Heading 1-2, pre-filled with the headings so readers
+    that do not update fields still show a contents list."""
+    levels = {H1: 1, H2: 2}
+    entries = []
+    for p in _HEADINGS(doc.body):
+        text = _text(p)
+        if text:  # a heading deleted as a tracked change has no w:t
+            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    lines = [(_TOC[level], run_xml(text)) for level, text in entries] or [(_TOC[1], "")]
+    xml = "".join(
+        para_xml(style, (begin if i == 0 else "") + body + (end if i == len(lines) - 1 else ""))
+        for i, (style, body) in enumerate(lines)
+    )
+    insert_before(anchor, parse_fragment(xml))
+    remove(anchor)
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
