@@ -81,7 +81,7 @@ def test_progress_bar_counts_employers_and_failures():
     from rich.console import Console
 
     from agreement_kit.batch.batch import Outcome
-    from agreement_kit.cli.app import _progress_bar
+    from agreement_kit.cli.batch import _progress_bar
 
     screen = io.StringIO()
     with _progress_bar(3, Console(file=screen, force_terminal=True, color_system=None, width=100)) as report:

@@ -6,10 +6,9 @@ that a cross-reference can point from one agreement into the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from ..load import library_models as lm
 from ..load.library import Library, Located
 from ..load.params import ParamError, coerce
 from ..load.spec import LoadedSpec
@@ -17,17 +16,8 @@ from ..load.spec_models import CustomClause, Spec
 from ..utils.errors import InputError, Problem
 from . import model as m
 from .markup import MarkupError, parse
+from .plan import Outline, PlannedClause, Planner
 from .templating import ClauseTemplateError, render
-
-
-@dataclass
-class _Planned:
-    """One clause placed in an outline, before rendering."""
-
-    id: str
-    located: Located | None = None
-    custom: CustomClause | None = None
-    custom_index: int | None = None
 
 
 def assemble(loaded: LoadedSpec, library: Library) -> list[m.Agreement]:
@@ -57,10 +47,12 @@ class _Assembler:
     # -- pipeline -----------------------------------------------------------
 
     def run(self) -> list[m.Agreement]:
-        kinds = self._check_choices()
+        planner = Planner(self.spec, self.library, self.spec_problem)
+        kinds = planner.check_choices()
+        self.custom = planner.custom
         self.fail_if_problems()
-        plans = {kind: self._plan(kind) for kind in kinds}
-        self._check_placement(plans)
+        plans = {kind: planner.plan(kind) for kind in kinds}
+        planner.check_placement(plans)
         self.fail_if_problems()
         self.numbers = {
             kind: {
@@ -71,91 +63,6 @@ class _Assembler:
         agreements = [self._render_agreement(kind, plans[kind]) for kind in kinds]
         self.fail_if_problems()
         return agreements
-
-    def _check_choices(self) -> list[str]:
-        spec, lib = self.spec, self.library
-        kinds = []
-        for i, kind in enumerate(spec.agreements):
-            if kind in lib.kinds:
-                kinds.append(kind)
-            else:
-                self.spec_problem(
-                    ("agreements", i),
-                    f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}",
-                )
-        self.custom: dict[str, tuple[int, CustomClause]] = {}
-        self.added: set[str] = set()
-        for i, entry in enumerate(spec.add):
-            if isinstance(entry, CustomClause):
-                if entry.id in lib.clauses or entry.id in self.custom:
-                    self.spec_problem(("add", i, "id"), f"clause id {entry.id} is already taken")
-                self.custom[entry.id] = (i, entry)
-            elif entry not in lib.clauses:
-                self.spec_problem(("add", i), f"unknown clause id {entry}")
-            elif not any(entry in lib.outline_ids(k) for k in kinds):
-                self.spec_problem(
-                    ("add", i),
-                    f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})",
-                )
-            else:
-                self.added.add(entry)
-        for i, cid in enumerate(spec.remove):
-            if cid not in lib.clauses:
-                self.spec_problem(("remove", i), f"unknown clause id {cid}")
-        for cid, choice in spec.clauses.items():
-            located = lib.clauses.get(cid)
-            if located is None:
-                hint = " (custom clauses take their wording in add:)" if cid in self.custom else ""
-                self.spec_problem(("clauses", cid), f"unknown clause id {cid}{hint}")
-                continue
-            clause = located.clause
-            if choice.variant is not None and choice.variant not in clause.variants:
-                have = ", ".join(clause.variants) or "none"
-                self.spec_problem(
-                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
-                )
-            for name in choice.params:
-                if name not in clause.params:
-                    have = ", ".join(clause.params) or "none"
-                    self.spec_problem(
-                        ("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}"
-                    )
-        return kinds
-
-    def _plan(self, kind: str) -> list[tuple[lm.Section, list[_Planned]]]:
-        removed = set(self.spec.remove)
-        plan = []
-        for section in self.library.kinds[kind].sections:
-            planned = []
-            for entry in section.entries():
-                located = self.library.clauses[entry.clause]
-                wanted = (entry.default and entry.clause not in removed) or entry.clause in self.added
-                if wanted and self.nation in located.clause.nations:
-                    planned.append(_Planned(entry.clause, located=located))
-            plan.append((section, planned))
-        for cid, (index, custom) in self.custom.items():
-            for _, planned in plan:
-                position = next((n for n, p in enumerate(planned) if p.id == custom.after), None)
-                if position is not None:
-                    planned.insert(position + 1, _Planned(cid, custom=custom, custom_index=index))
-        return [(section, planned) for section, planned in plan if planned]
-
-    def _check_placement(self, plans: dict[str, list]) -> None:
-        placed = {p.id for plan in plans.values() for _, planned in plan for p in planned}
-        for cid, (index, custom) in self.custom.items():
-            if cid not in placed:
-                self.spec_problem(
-                    ("add", index, "after"),
-                    f"clause {custom.after} is not in any of this spec's agreements,"
-                    f" so {cid} has nowhere to go",
-                )
-        for cid in self.spec.clauses:
-            if cid in self.library.clauses and cid not in placed:
-                self.spec_problem(
-                    ("clauses", cid),
-                    f"clause {cid} is not in any of this spec's agreements (removed, optional and"
-                    f" not added, or not for {self.nation}); its settings would be lost",
-                )
 
     # -- rendering ----------------------------------------------------------
 
@@ -184,11 +91,11 @@ class _Assembler:
             "nation": org.nation,
         }
 
-    def _render_agreement(self, kind: str, plan: list) -> m.Agreement:
+    def _render_agreement(self, kind: str, plan: Outline) -> m.Agreement:
         self.kind = kind
         self.used_terms: dict[str, None] = {}
         context = self._context(kind)
-        sections = []
+        sections: list[tuple[lm.Section, list[m.Clause]]] = []
         deferred = []  # clauses whose generated content needs the whole agreement first
         for s, (section, planned) in enumerate(plan):
             clauses = []
@@ -198,7 +105,7 @@ class _Assembler:
                 if p.located is not None and p.located.clause.generated == "definitions":
                     deferred.append((s, c))
                 clauses.append(clause)
-            sections.append([section, clauses])
+            sections.append((section, clauses))
         definitions = self._definitions(context)
         for s, c in deferred:
             clause = sections[s][1][c]
@@ -261,7 +168,7 @@ class _Assembler:
             self.lenient_refs = False
         return tuple(out)
 
-    def _render_clause(self, p: _Planned, number: str, context: dict[str, Any]) -> m.Clause:
+    def _render_clause(self, p: PlannedClause, number: str, context: dict[str, Any]) -> m.Clause:
         if p.custom is not None:
             assert p.custom_index is not None  # _plan sets custom and custom_index together
             return self._render_added(p.custom, p.custom_index, number, context)

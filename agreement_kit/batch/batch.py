@@ -93,6 +93,17 @@ def input_hash(
 # -- collecting jobs ----------------------------------------------------------
 
 
+def jobs_from_source(source: Path, base: Path | None, library: Library) -> list[Job]:
+    """The employers of a batch: a folder of specs, or a .csv/.xlsx table over a base spec."""
+    if source.is_dir():
+        return jobs_from_folder(source)
+    if source.suffix.lower() in (".csv", ".xlsx"):
+        if base is None:
+            raise UsageError("a table needs --base SPEC: the spec its rows override")
+        return jobs_from_table(source, base, library)
+    raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
+
+
 def jobs_from_folder(folder: Path) -> list[Job]:
     paths = sorted(p for p in folder.glob("*.y*ml") if p.is_file())
     if not paths:

@@ -1,0 +1,123 @@
+"""Check a spec's choices against the library and lay out each agreement's clauses.
+
+Before any clause is rendered: every kind, clause id, variant and parameter
+the spec names exists; added clauses fit one of the spec's agreements; and
+each agreement's outline is the library's sections with the clauses this
+organisation keeps, adds and writes itself, for its nation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..load import library_models as lm
+from ..load.library import Library, Located
+from ..load.spec_models import CustomClause, Spec
+
+Outline = list[tuple[lm.Section, list["PlannedClause"]]]
+
+
+@dataclass
+class PlannedClause:
+    """One clause placed in an outline, before rendering."""
+
+    id: str
+    located: Located | None = None
+    custom: CustomClause | None = None
+    custom_index: int | None = None
+
+
+class Planner:
+    """Checks the choices and plans the outlines; problems go to ``problem(loc, message)``."""
+
+    def __init__(self, spec: Spec, library: Library, problem: Callable[[tuple, str], None]) -> None:
+        self.spec = spec
+        self.library = library
+        self.nation = spec.organisation.nation
+        self.problem = problem
+        self.custom: dict[str, tuple[int, CustomClause]] = {}
+        self.added: set[str] = set()
+
+    def check_choices(self) -> list[str]:
+        spec, lib = self.spec, self.library
+        kinds = []
+        for i, kind in enumerate(spec.agreements):
+            if kind in lib.kinds:
+                kinds.append(kind)
+            else:
+                self.problem(
+                    ("agreements", i),
+                    f"unknown agreement kind '{kind}'; the library has: {', '.join(lib.kinds)}",
+                )
+        for i, entry in enumerate(spec.add):
+            if isinstance(entry, CustomClause):
+                if entry.id in lib.clauses or entry.id in self.custom:
+                    self.problem(("add", i, "id"), f"clause id {entry.id} is already taken")
+                self.custom[entry.id] = (i, entry)
+            elif entry not in lib.clauses:
+                self.problem(("add", i), f"unknown clause id {entry}")
+            elif not any(entry in lib.outline_ids(k) for k in kinds):
+                self.problem(
+                    ("add", i),
+                    f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})",
+                )
+            else:
+                self.added.add(entry)
+        for i, cid in enumerate(spec.remove):
+            if cid not in lib.clauses:
+                self.problem(("remove", i), f"unknown clause id {cid}")
+        for cid, choice in spec.clauses.items():
+            located = lib.clauses.get(cid)
+            if located is None:
+                hint = " (custom clauses take their wording in add:)" if cid in self.custom else ""
+                self.problem(("clauses", cid), f"unknown clause id {cid}{hint}")
+                continue
+            clause = located.clause
+            if choice.variant is not None and choice.variant not in clause.variants:
+                have = ", ".join(clause.variants) or "none"
+                self.problem(
+                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
+                )
+            for name in choice.params:
+                if name not in clause.params:
+                    have = ", ".join(clause.params) or "none"
+                    self.problem(
+                        ("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}"
+                    )
+        return kinds
+
+    def plan(self, kind: str) -> Outline:
+        removed = set(self.spec.remove)
+        plan = []
+        for section in self.library.kinds[kind].sections:
+            planned = []
+            for entry in section.entries():
+                located = self.library.clauses[entry.clause]
+                wanted = (entry.default and entry.clause not in removed) or entry.clause in self.added
+                if wanted and self.nation in located.clause.nations:
+                    planned.append(PlannedClause(entry.clause, located=located))
+            plan.append((section, planned))
+        for cid, (index, custom) in self.custom.items():
+            for _, planned in plan:
+                position = next((n for n, p in enumerate(planned) if p.id == custom.after), None)
+                if position is not None:
+                    planned.insert(position + 1, PlannedClause(cid, custom=custom, custom_index=index))
+        return [(section, planned) for section, planned in plan if planned]
+
+    def check_placement(self, plans: dict[str, Outline]) -> None:
+        placed = {p.id for plan in plans.values() for _, planned in plan for p in planned}
+        for cid, (index, custom) in self.custom.items():
+            if cid not in placed:
+                self.problem(
+                    ("add", index, "after"),
+                    f"clause {custom.after} is not in any of this spec's agreements,"
+                    f" so {cid} has nowhere to go",
+                )
+        for cid in self.spec.clauses:
+            if cid in self.library.clauses and cid not in placed:
+                self.problem(
+                    ("clauses", cid),
+                    f"clause {cid} is not in any of this spec's agreements (removed, optional and"
+                    f" not added, or not for {self.nation}); its settings would be lost",
+                )
