@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..load import library_models as lm
 from ..load.library import Library, Located
 from ..load.params import ParamError, coerce
 from ..load.spec import LoadedSpec
