@@ -1,6 +1,15 @@
 """Build templates/agreement.docx, the Word template the .docx renderer fills.
 
-Run it after changing the layout:  python templates/make_agreement_template.py
+When to run it: after changing anything below (page, styles, cover, header
+and footer, signature block, schedule of unions), from the repository root:
+
+    python templates/make_agreement_template.py
+
+and commit the rebuilt agreement.docx with the change. The output is
+byte-for-byte reproducible, and a test fails while the committed template
+differs from what this script builds, so the two cannot drift apart. Edit
+this script, never the .docx by hand in Word: Word rewrites the whole
+package and splits the Jinja tags across runs.
 
 The template is a docxtpl (Jinja) document. What it holds:
 
@@ -11,7 +20,7 @@ The template is a docxtpl (Jinja) document. What it holds:
   comments), and the table styles "Agreement Table" and "Signature Table";
 - the cover, the header and footer, the signature block and the schedule of
   recognised unions, written with docxtpl tags ({{ title }}, {%p for %},
-  {%tr for %}; see the context built in agreement_kit/render/_docx.py);
+  {%tr for %}; see the context built in agreement_kit/render/word/document.py);
 - three marker paragraphs, ``{{ contents }}``, ``{{ clauses }}`` and
   ``{{ drafting_notes }}``: the renderer replaces each with content it builds
   in code (the table of contents field, the numbered clauses, the appendix of

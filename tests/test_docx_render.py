@@ -562,6 +562,10 @@ def test_template_script_rebuilds_the_template(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     built = module.main(tmp_path / "agreement.docx")
+    assert built.read_bytes() == (REPO / "templates" / "agreement.docx").read_bytes(), (
+        "templates/agreement.docx differs from what its script builds:"
+        " run python templates/make_agreement_template.py and commit the result"
+    )
     text = body_text(docx.Document(str(built)))
     for marker in (
         "{{ contents }}",
