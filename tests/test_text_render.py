@@ -404,14 +404,14 @@ def test_any_organisation_name_reads_back_in_markdown(mini_library, name):
 # -- what notes say -----------------------------------------------------------------
 
 
-def test_notes_say_where_the_words_came_from(mini_library):
+def test_notes_say_where_the_words_came_from_and_the_parties_reasons(mini_library):
     data = spec_data()
     data["clauses"] = {
         "parties.parties": {
             "text": "This agreement binds the parties named above.",
             "reason": "Shorter | plainer",
         },
-        "meetings.chair": {"variant": "fixed"},
+        "meetings.chair": {"variant": "fixed", "reason": "The chief executive chairs every board committee."},
     }
     data["add"] = [
         {
@@ -428,9 +428,11 @@ def test_notes_say_where_the_words_came_from(mini_library):
     )
     assert "Departs from the model:" in note_text(
         parties
-    ) and "Reason given: Shorter | plainer." in note_text(parties)
+    ) and "The parties' reasons: Shorter | plainer." in note_text(parties)
     assert note_paragraphs(parties)[-1] == "Cites: TULRCA 1992 s.178(2)"
-    assert "Variant chosen: Management chairs" in note_text(chair)
+    # a reason is kept for a variant too, and the library's own preference is not printed
+    assert "The parties' reasons: The chief executive chairs every board committee." in note_text(chair)
+    assert "recommend" not in note_text(chair) and "Departs" not in note_text(chair)
     assert "not in the model library" in note_text(added) and "No reason was recorded." in note_text(added)
     assert "Departs" not in note_text(agreement.clause("meetings.frequency"))
 

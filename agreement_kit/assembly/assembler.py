@@ -146,7 +146,7 @@ class _Assembler:
         """Default clauses the spec removed, with their notes rendered as far
         as this agreement allows: a reference to a clause that is not here
         reads as the clause's title rather than failing."""
-        removed = set(self.spec.remove)
+        removed = self.spec.removed
         out = []
         self.lenient_refs = True
         try:
@@ -164,7 +164,7 @@ class _Assembler:
                         located, "note", clause.note, {**context, **params}, count_terms=False
                     )
                     del self.problems[before:]  # a note that needs a value it lacks is shown without it
-                    out.append(m.Omitted(clause.id, clause.title, section.title, note))
+                    out.append(m.Omitted(clause.id, clause.title, section.title, note, removed[clause.id]))
         finally:
             self.lenient_refs = False
         return tuple(out)
@@ -202,6 +202,7 @@ class _Assembler:
             recommended_variant=recommended,
             recommended_variant_label=recommended_label,
             params=param_values,
+            reason=(choice.reason if choice else None) or self.spec.reason_for_adding(clause.id),
         )
         if choice is not None and choice.text is not None:
             blocks = self._parse(choice.text, [], ctx, spec_loc=("clauses", clause.id, "text"))
@@ -215,7 +216,6 @@ class _Assembler:
                 source="custom",
                 model_text=model_text,
                 model_blocks=model_blocks,
-                reason=choice.reason,
             )
         else:
             blocks = self._template(located, model_field, model_text, ctx)
@@ -224,11 +224,13 @@ class _Assembler:
             blocks += unions
             if provenance.model_blocks:
                 provenance = replace(provenance, model_blocks=provenance.model_blocks + unions)
-        note = self._template(located, "note", clause.note, ctx, count_terms=False)
+        # The chosen variant's own commentary first: it says what this wording does.
+        note: tuple[m.Block, ...] = ()
         if variant is not None and variant.note:
-            note += self._template(
+            note = self._template(
                 located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False
             )
+        note += self._template(located, "note", clause.note, ctx, count_terms=False)
         citations = tuple(self._citation(key) for key in clause.references)
         return m.Clause(
             clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance

@@ -148,6 +148,7 @@ class Omitted:
     title: str
     section: str
     note: tuple[Block, ...]
+    reason: str | None = None  # the parties' reason for leaving it out
 
 
 @dataclass(frozen=True)

@@ -55,18 +55,25 @@ class Planner:
                 if entry.id in lib.clauses or entry.id in self.custom:
                     self.problem(("add", i, "id"), f"clause id {entry.id} is already taken")
                 self.custom[entry.id] = (i, entry)
-            elif entry not in lib.clauses:
-                self.problem(("add", i), f"unknown clause id {entry}")
+                continue
+            loc: tuple = ("add", i) if isinstance(entry, str) else ("add", i, "id")
+            entry = entry if isinstance(entry, str) else entry.id
+            if entry not in lib.clauses:
+                self.problem(loc, f"unknown clause id {entry}")
             elif not any(entry in lib.outline_ids(k) for k in kinds):
                 self.problem(
-                    ("add", i),
+                    loc,
                     f"clause {entry} is not part of any of this spec's agreements ({', '.join(kinds)})",
                 )
             else:
                 self.added.add(entry)
-        for i, cid in enumerate(spec.remove):
+        for i, removal in enumerate(spec.remove):
+            cid = removal if isinstance(removal, str) else removal.id
             if cid not in lib.clauses:
-                self.problem(("remove", i), f"unknown clause id {cid}")
+                self.problem(
+                    ("remove", i) if isinstance(removal, str) else ("remove", i, "id"),
+                    f"unknown clause id {cid}",
+                )
         for cid, choice in spec.clauses.items():
             located = lib.clauses.get(cid)
             if located is None:
@@ -82,13 +89,11 @@ class Planner:
             for name in choice.params:
                 if name not in clause.params:
                     have = ", ".join(clause.params) or "none"
-                    self.problem(
-                        ("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}"
-                    )
+                    self.problem(("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}")
         return kinds
 
     def plan(self, kind: str) -> Outline:
-        removed = set(self.spec.remove)
+        removed = self.spec.removed
         plan = []
         for section in self.library.kinds[kind].sections:
             planned = []

@@ -88,15 +88,20 @@ class ClauseChoice(Strict):
     text: Text | None = None
     """Custom wording: kept, and marked throughout as a departure from the model."""
     reason: Text | None = None
-    """Why the parties departed from the model wording."""
+    """The parties' thinking behind this choice (a variant, values or their own
+    wording): printed in the clause's note, as the Suffolk model's comments were."""
 
     @model_validator(mode="after")
-    def _reason_with_text(self) -> ClauseChoice:
+    def _text_not_empty(self) -> ClauseChoice:
         if self.text is not None and not self.text.strip():
             raise ValueError("text is empty; remove it to use the model wording")
-        if self.reason is not None and self.text is None:
-            raise ValueError("reason is given but there is no custom text")
         return self
+
+
+class ClauseWithReason(Strict):
+    id: ClauseId
+    reason: Text
+    """Why the parties switched this clause on (in ``add``) or left it out (in ``remove``)."""
 
 
 class CustomClause(Strict):
@@ -107,6 +112,19 @@ class CustomClause(Strict):
     """The clause this one follows."""
     note: Text | None = None
     reason: Text | None = None
+
+
+class LawOverride(Strict):
+    reference: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    """The key of the instrument in the library's references.yaml."""
+    reason: Text
+    """Why the agreement cites it although it is not in force for this nation at the effective date."""
+
+
+def _added_form(value: Any) -> str:
+    if isinstance(value, str):
+        return "id"
+    return "custom" if isinstance(value, dict) and "text" in value else "reasoned"
 
 
 class Signatory(Strict):
@@ -145,13 +163,35 @@ class Spec(Strict):
     clauses: dict[ClauseId, ClauseChoice] = {}
     add: list[
         Annotated[
-            Annotated[ClauseId, Tag("id")] | Annotated[CustomClause, Tag("custom")],
-            Discriminator(lambda v: "id" if isinstance(v, str) else "custom"),
+            Annotated[ClauseId, Tag("id")]
+            | Annotated[ClauseWithReason, Tag("reasoned")]
+            | Annotated[CustomClause, Tag("custom")],
+            Discriminator(_added_form),
         ]
     ] = []
-    """Optional library clauses to switch on (by id), or the parties' own clauses."""
-    remove: list[ClauseId] = []
+    """Optional library clauses to switch on (an id, or ``{id, reason}``), or the parties' own clauses."""
+    remove: list[
+        Annotated[
+            Annotated[ClauseId, Tag("id")] | Annotated[ClauseWithReason, Tag("reasoned")],
+            Discriminator(lambda v: "id" if isinstance(v, str) else "reasoned"),
+        ]
+    ] = []
+    """Default clauses to leave out: an id, or ``{id, reason}``."""
+    law_overrides: list[LawOverride] = []
+    """Instruments to cite although they are not in force at the effective date, each with a reason."""
     signatories: list[Signatory] = []
+
+    @property
+    def removed(self) -> dict[str, str | None]:
+        """Clause id -> the reason it was left out (None when none was given)."""
+        return {
+            e if isinstance(e, str) else e.id: None if isinstance(e, str) else e.reason for e in self.remove
+        }
+
+    def reason_for_adding(self, clause_id: str) -> str | None:
+        return next(
+            (e.reason for e in self.add if isinstance(e, ClauseWithReason) and e.id == clause_id), None
+        )
 
     @model_validator(mode="after")
     def _unique(self) -> Spec:

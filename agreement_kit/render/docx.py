@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..assembly.model import Agreement, Clause, ItemList, Paragraph, letter
+from ..assembly.model import Agreement, Clause, Paragraph, letter
 from . import NotesMode
+from .notes import note_blocks
 from .word.body import H1, H3, NOTE, Anchored, Builder, Span, remove, spans
 from .word.document import (
     CLAUSES,
@@ -38,10 +39,6 @@ _COPY_KIND = {
     "none": "Signing copy",
 }
 _APPENDIX_INTRO = "These notes explain the thinking behind each clause. They are not part of the agreement."
-_DEPARTURES = {
-    "custom": "the parties replaced the model wording of this clause with their own.",
-    "added": "this clause is the parties' own and is not in the model library.",
-}
 
 
 def render_docx(
@@ -88,31 +85,13 @@ def _appendix(builder: Builder, agreement: Agreement) -> None:
 
 
 def _note_lines(clause: Clause) -> list[list[Span]]:
-    """The drafting note of a clause as paragraphs: the note, its citations,
-    and where the wording came from when that is not the recommended model.
-    Empty for a clause without a note (only a clause the parties added can
-    lack one)."""
+    """The drafting note of a clause (see ``notes.note_blocks``) as paragraphs of runs."""
     lines: list[list[Span]] = []
-    for block in clause.note:
+    for block in note_blocks(clause):
         if isinstance(block, Paragraph):
             lines.append(spans(block.inlines))
-        elif isinstance(block, ItemList):
+        else:
             lines.extend(spans(item, f"({letter(i)}) ") for i, item in enumerate(block.items))
-    if not lines:
-        return []
-    if clause.citations:
-        lines.append([Span("Cites: ", bold=True), Span("; ".join(c.short for c in clause.citations))])
-    prov = clause.provenance
-    departure = _DEPARTURES.get(prov.source)
-    if departure:
-        reason = f"Reason given: {prov.reason}" if prov.reason else "No reason was recorded."
-        lines.append([Span("Departs from the model: ", bold=True), Span(f"{departure} {reason}")])
-    if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
-        chosen = (
-            f"\u201c{prov.variant_label or prov.variant}\u201d; the library recommends"
-            f" the \u201c{prov.recommended_variant}\u201d variant."
-        )
-        lines.append([Span("Variant chosen: ", bold=True), Span(chosen)])
     return lines
 
 

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from ..assembly.model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
 from ..utils.resources import templates_dir
 from . import NOTES_MODES, NotesMode
-from .markdown import long_date, note_blocks, signatory_groups
+from .markdown import long_date, signatory_groups
+from .notes import note_blocks
 
 TEMPLATE = "agreement.html.j2"
 STYLESHEET = "agreement.css"

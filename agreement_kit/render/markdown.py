@@ -28,6 +28,7 @@ from ..assembly.model import (
     letter,
 )
 from . import NOTES_MODES, NotesMode
+from .notes import note_blocks
 
 _MONTHS = (
     "January",
@@ -52,41 +53,6 @@ SIGN_LINE = "." * 40
 def long_date(value: dt.date) -> str:
     """``2026-04-01`` -> ``1 April 2026`` (no locale involved)."""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def note_blocks(clause: Clause) -> tuple[Block, ...]:
-    """The drafting note of a clause as printed: the commentary, then where
-    the words came from when a reviewer must know it (the parties' own
-    wording, a variant the library does not recommend), then what the clause
-    cites. Empty for a clause without a note, as in the Word comments (only
-    a clause the parties added can lack one)."""
-    if not clause.note:
-        return ()
-    prov = clause.provenance
-    extra: list[Paragraph] = []
-    if prov.departs_from_model:
-        said = (
-            "this clause is the parties' own and is not in the model library."
-            if prov.source == "added"
-            else "the parties replaced the model wording of this clause with their own."
-        )
-        reason = f"Reason given: {_sentence(prov.reason)}" if prov.reason else "No reason was recorded."
-        extra.append(_labelled("Departs from the model:", f"{said} {reason}"))
-    if prov.variant is not None and prov.variant != prov.recommended_variant:
-        label = prov.variant_label or prov.variant
-        extra.append(_labelled("Variant chosen:", f"{label} (not the variant the model library recommends)."))
-    if clause.citations:
-        extra.append(_labelled("Cites:", "; ".join(c.short for c in clause.citations)))
-    return (*clause.note, *extra)
-
-
-def _labelled(label: str, text: str) -> Paragraph:
-    return Paragraph((Text(label, bold=True), Text(" " + text)))
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text[-1:] in ".!?" else text + "."
 
 
 def signatory_groups(agreement: Agreement) -> list[tuple[str, list[SignatoryRow | None]]]:

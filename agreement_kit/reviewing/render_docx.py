@@ -14,6 +14,7 @@ import datetime as dt
 from docx.oxml.text.paragraph import CT_P
 
 from ..assembly.model import Agreement
+from ..render.notes import sentence
 from ..render.word.body import (
     H1,
     NOTE,
@@ -125,14 +126,8 @@ def redline_hunks(redline: Redline) -> tuple[str, str]:
 def _untied_section(builder: Builder, untied: list[Finding]) -> None:
     builder.para(H1, [Span(UNTIED_HEADING)], page_break=True)
     for finding in untied:
-        text = " ".join([_sentence(finding.summary), *(_sentence(d) for d in finding.detail if d)])
+        text = " ".join([sentence(finding.summary), *(sentence(d) for d in finding.detail if d)])
         builder.para(NOTE, [Span(f"[{finding.severity.upper()}] ", bold=True), Span(text)])
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
@@ -140,7 +135,7 @@ def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
     cover: CT_P = doc.body[0]
     builder = Builder(cover)
     builder.para(_HEADING, [Span(SUMMARY_HEADING)])
-    builder.para(_NORMAL, [Span(_summary_sentence(len(findings), untied))])
+    builder.para(_NORMAL, [Span(_summarysentence(len(findings), untied))])
     counts = {s: sum(f.severity == s for f in findings) for s in reversed(SEVERITIES)}
     rows = [("Severity", "Findings"), *((s.capitalize(), str(n)) for s, n in counts.items())]
     rows.append(("Total", str(len(findings))))
@@ -153,7 +148,7 @@ def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
     page_break_before(cover)
 
 
-def _summary_sentence(total: int, untied: int) -> str:
+def _summarysentence(total: int, untied: int) -> str:
     if not total:
         return "The review found nothing to report on this agreement."
     found = f"The review found {total} point{'s' * (total != 1)} on this agreement"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..assembly.model import Agreement
 from ..render.html import html_environment, stylesheet
 from ..render.markdown import escape, guard_start, long_date
+from ..render.notes import sentence
 from ..render.redline import REPORT_STYLESHEET, Run, library_versions, redline_paragraphs, runs_html, runs_md
 from .review import SEVERITIES, ChecklistResult, Finding, Review
 
@@ -34,15 +35,6 @@ CATEGORY_LABELS = {
     "citation": "Citation",
 }
 REDLINE_LEGEND = "Model wording that was removed is struck through; the agreement's own words are underlined."
-
-def sentence(text: str) -> str:
-    """A summary as a sentence: capital first letter, full stop at the end."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
-
 
 # -- the review as data both formats read ----------------------------------------
 
