@@ -71,6 +71,7 @@ MINI_LIBRARY = {
             title: An Old Act
             short: Old Act s.1
             status: repealed
+            ended: 2020-01-01
             changed_by: a New Act
             as_at: 2026-11-01
             source: legislation.gov.uk
@@ -160,6 +161,8 @@ MINI_SPEC = textwrap.dedent("""
     signatories:
       - {name: A Person, role: Chief Executive, side: management}
       - {name: B Person, role: Staff Side Chair, side: staff, organisation: UNISON}
+    law_overrides:
+      - {reference: old-act, reason: Kept while the successor scheme beds in.}
     """).lstrip("\n")
 
 
@@ -168,7 +171,7 @@ def departures_spec(custom_text: str, *, add_extra: bool = True) -> str:
     wording on parties.parties (with a reason), too few meetings (4 a year),
     the chair variant the library does not recommend, the recommended
     definitions clause removed and, unless ``add_extra`` is false, the
-    optional meetings.extra added."""
+    optional meetings.extra added, citing a repealed act by override."""
     chosen = (
         "clauses:\n"
         "  meetings.chair:\n"

@@ -16,6 +16,7 @@ from ..load.spec import LoadedSpec
 from ..load.spec_models import CustomClause, Spec
 from ..utils.errors import InputError, Problem
 from . import model as m
+from .integrity import integrity_problems
 from .markup import MarkupError, parse
 from .plan import Outline, PlannedClause, Planner
 from .templating import ClauseTemplateError, render
@@ -34,6 +35,7 @@ class _Assembler:
         self.nation = self.spec.organisation.nation
         self.problems: list[Problem] = []
         self.lenient_refs = False
+        self.law_overrides = {o.reference: o.reason for o in self.spec.law_overrides}
 
     # -- problems -----------------------------------------------------------
 
@@ -63,6 +65,8 @@ class _Assembler:
         }
         agreements = [self._render_agreement(kind, plans[kind]) for kind in kinds]
         self.fail_if_problems()
+        self.problems.extend(integrity_problems(agreements, self.spec, self.source, self.library))
+        self.fail_if_problems()
         return agreements
 
     # -- rendering ----------------------------------------------------------
@@ -90,6 +94,7 @@ class _Assembler:
                 "version": spec.version,
             },
             "nation": org.nation,
+            "in_force": self._in_force,
         }
 
     def _render_agreement(self, kind: str, plan: Outline) -> m.Agreement:
@@ -231,7 +236,9 @@ class _Assembler:
                 located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False
             )
         note += self._template(located, "note", clause.note, ctx, count_terms=False)
-        citations = tuple(self._citation(key) for key in clause.references)
+        citations = tuple(self._citation(key) for key in clause.references) + tuple(
+            self._citation(key) for key in clause.references_when_in_force if self._in_force(key)
+        )
         return m.Clause(
             clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance
         )
@@ -343,7 +350,23 @@ class _Assembler:
 
     def _citation(self, key: str) -> m.Citation:
         inst = self.library.instruments[key]
-        return m.Citation(key, inst.short, inst.title, inst.section, inst.status, inst.as_at)
+        return m.Citation(
+            key,
+            inst.short,
+            inst.title,
+            inst.section,
+            inst.status,
+            inst.as_at,
+            in_force=self._in_force(key),
+            override=self.law_overrides.get(key),
+        )
+
+    def _in_force(self, key: str) -> bool:
+        """Whether a registered instrument applies to this agreement; for ``in_force()`` in templates."""
+        inst = self.library.instruments.get(key)
+        if inst is None:
+            raise LookupError(f"in_force('{key}'): no such reference in references.yaml")
+        return inst.in_force(self.nation, self.spec.dates.effective)
 
 
 def _number_paragraphs(blocks: tuple[m.Block, ...], number: str) -> tuple[m.Block, ...]:

@@ -60,6 +60,8 @@ class Citation:
     section: str | None
     status: str
     as_at: dt.date
+    in_force: bool = True  # for the agreement's nation at its effective date
+    override: str | None = None  # the parties' reason for citing it although it is not
 
 
 @dataclass(frozen=True)

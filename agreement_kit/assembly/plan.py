@@ -74,6 +74,13 @@ class Planner:
                     ("remove", i) if isinstance(removal, str) else ("remove", i, "id"),
                     f"unknown clause id {cid}",
                 )
+        for i, override in enumerate(spec.law_overrides):
+            if override.reference not in lib.instruments:
+                self.problem(
+                    ("law_overrides", i, "reference"),
+                    f"unknown reference '{override.reference}'"
+                    " (the keys are in the library's references.yaml)",
+                )
         for cid, choice in spec.clauses.items():
             located = lib.clauses.get(cid)
             if located is None:

@@ -141,11 +141,12 @@ def _cross_check(library: Library) -> list[Problem]:
         for kind_name in clause.kinds:
             if kind_name not in library.kinds:
                 problems.append(located.problem("kinds", f"unknown agreement kind '{kind_name}'"))
-        for i, key in enumerate(clause.references):
-            if key not in library.instruments:
-                problems.append(
-                    located.problem(f"references.{i}", f"unknown reference '{key}' (not in references.yaml)")
-                )
+        for field in ("references", "references_when_in_force"):
+            for i, key in enumerate(getattr(clause, field)):
+                if key not in library.instruments:
+                    problems.append(
+                        located.problem(f"{field}.{i}", f"unknown reference '{key}' (not in references.yaml)")
+                    )
     return problems
 
 

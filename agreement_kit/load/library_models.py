@@ -76,7 +76,14 @@ class _Param(Strict):
     """What the value means and how to choose it."""
 
 
+Side = Literal["staff", "management", "neutral"]
+"""Which side of the table a wording or value favours, against the model."""
+
+
 class IntegerGuidance(Strict):
+    higher_favours: Side | None = None
+    """Which side a value above the recommended one favours; a lower value favours
+    the other side (both neutral when this is neutral)."""
     min: int | None = None
     """Values below this are weaker than the guidance."""
     max: int | None = None
@@ -119,6 +126,8 @@ class ChoiceParam(_Param):
     """Each allowed value and the words it puts into the agreement."""
     default: str | None = None
     recommended: str | None = None
+    favours: dict[str, Side] = {}
+    """Which side each choice favours, against the recommended one."""
 
     @model_validator(mode="after")
     def _known(self) -> ChoiceParam:
@@ -126,6 +135,9 @@ class ChoiceParam(_Param):
             value = getattr(self, name)
             if value is not None and value not in self.choices:
                 raise ValueError(f"{name} {value!r} is not one of the choices")
+        for value in self.favours:
+            if value not in self.choices:
+                raise ValueError(f"favours: {value!r} is not one of the choices")
         return self
 
 
@@ -158,6 +170,9 @@ Param = Annotated[
 class Variant(Strict):
     label: str
     """One line saying what this wording does differently."""
+    favours: Side | None = None
+    """Which side this wording favours, against the recommended one (the review
+    reports a departure as stronger or weaker for the staff side)."""
     text: str
     note: str | None = None
     """Commentary added to the clause note when this variant is chosen."""
@@ -180,6 +195,11 @@ class Clause(Strict):
     note: str = Field(min_length=1)
     """Commentary: why the clause is there and what each side should weigh."""
     references: list[RefKey] = []
+    """Instruments the clause cites; each must be in force for the agreement's
+    nation at its effective date."""
+    references_when_in_force: list[RefKey] = []
+    """Instruments cited only where and when they are in force (the text uses
+    ``in_force('key')`` to say the same)."""
     generated: Literal["definitions", "unions"] | None = None
     """Content the assembler appends after the text (the definitions list, the unions list)."""
 
@@ -245,10 +265,53 @@ class Instrument(Strict):
     short: str
     """How the citation reads in a note, e.g. ``TULRCA 1992 s.168``."""
     status: Status
+    """Its status on the register's ``as_at`` date; which agreements may cite it is
+    decided by the dates and nations below, not by this."""
     as_at: dt.date
+    commenced: dt.date | None = None
+    """In force from this date. None: in force before any agreement the library drafts,
+    except that a ``prospective`` instrument with no date is not in force at all."""
+    ended: dt.date | None = None
+    """Repealed, revoked or superseded from this date."""
+    nations: list[Nation] = list(NATIONS)
+    """Where it applies (England, Scotland, Wales)."""
+    verified: bool = True
+    """False where a date or extent could not be confirmed from a reliable source;
+    ``note`` then says what was used and what is still to check."""
     changed_by: str | None = None
     note: str | None = None
     source: str
+
+    @model_validator(mode="after")
+    def _dates(self) -> Instrument:
+        if self.commenced and self.ended and self.ended <= self.commenced:
+            raise ValueError("ended must be after commenced")
+        if self.status in ("repealed", "superseded") and self.ended is None:
+            raise ValueError(f"a {self.status} instrument needs the date it ended (ended:)")
+        return self
+
+    def in_force(self, nation: str, on: dt.date) -> bool:
+        """Whether it applies in ``nation`` on ``on``."""
+        if nation not in self.nations:
+            return False
+        if self.commenced is None and self.status == "prospective":
+            return False
+        if self.commenced is not None and on < self.commenced:
+            return False
+        return self.ended is None or on < self.ended
+
+    def force_text(self, nation: str) -> str:
+        """Where and when it is in force, in words: for messages."""
+        if nation not in self.nations:
+            return f"it does not apply in {nation.title()}"
+        parts = []
+        if self.commenced:
+            parts.append(f"in force from {self.commenced.isoformat()}")
+        elif self.status == "prospective":
+            parts.append("not yet commenced")
+        if self.ended:
+            parts.append(f"ended {self.ended.isoformat()}")
+        return ", ".join(parts) or "in force"
 
 
 class ReferencesFile(Strict):

@@ -14,7 +14,7 @@ from ..assembly.assembler import assemble
 from ..assembly.model import Agreement, Block, Clause, block_text
 from ..load import library_models as lm
 from ..load.checklists import load_checklists
-from ..load.library import BAD_STATUSES, Library
+from ..load.library import Library
 from ..load.spec import LoadedSpec
 from ..utils.redline import Redline, words_redline
 
@@ -171,7 +171,7 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
                     )
                 )
     for citation in clause.citations:
-        if citation.status in BAD_STATUSES:
+        if not citation.in_force:
             inst = library.instruments[citation.key]
             changed = f" by {inst.changed_by}" if inst.changed_by else ""
             out.append(
@@ -180,11 +180,23 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
                     clause,
                     "medium",
                     "citation",
-                    f"cites {citation.short}, which is {citation.status}{changed}",
-                    tuple(t for t in (inst.note,) if t),
+                    f"cites {citation.short}, which is not in force for this agreement"
+                    f" ({inst.force_text(agreement.nation)}{changed})",
+                    tuple(
+                        t
+                        for t in (
+                            f"Reason given: {citation.override}" if citation.override else None,
+                            inst.note,
+                        )
+                        if t
+                    ),
                 )
             )
     return out
+
+
+def _reason(reason: str | None) -> str | None:
+    return f"Reason given: {reason}" if reason else None
 
 
 def _parameter_finding(param: lm.Param, value) -> tuple[str, str, str | None] | None:

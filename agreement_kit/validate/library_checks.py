@@ -74,6 +74,9 @@ def _synthetic_spec(library: Library, kind: str, nation: str, round_: int) -> Lo
         "dates": {"effective": dt.date(2026, 4, 1), "review": dt.date(2028, 4, 1)},
         "clauses": choices,
         "add": [c for c in optional if nation in library.clauses[c].clause.nations],
+        # Whether cited law is in force depends on an agreement's date and nation, so it is
+        # checked per spec; here every clause must render, so none is refused for its citations.
+        "law_overrides": [{"reference": key, "reason": "library check"} for key in library.instruments],
     }
     source = SourceMap(f"<library check: {kind}, {nation}>")
     return LoadedSpec(parse(Spec, data, source), source, Path(source.file))
