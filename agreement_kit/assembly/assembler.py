@@ -16,6 +16,7 @@ from ..load.spec import LoadedSpec
 from ..load.spec_models import CustomClause, Spec
 from ..utils.errors import InputError, Problem
 from . import model as m
+from .context import agreement_record, template_context
 from .integrity import integrity_problems
 from .markup import MarkupError, parse
 from .plan import Outline, PlannedClause, Planner
@@ -71,36 +72,10 @@ class _Assembler:
 
     # -- rendering ----------------------------------------------------------
 
-    def _context(self, kind: str) -> dict[str, Any]:
-        spec, org = self.spec, self.spec.organisation
-        k = self.library.kinds[kind]
-        return {
-            "org": {
-                "name": org.name,
-                "short_name": org.short_name,
-                "type": org.type,
-                "nation": org.nation,
-                "headcount": org.headcount,
-            },
-            "parties": [{"name": p.name, "role": p.role} for p in org.parties],
-            "unions": [
-                {"name": u.name, "short_name": u.short_name, "represents": u.represents} for u in spec.unions
-            ],
-            "agreement": {
-                "title": k.title,
-                "kind": kind,
-                "effective": spec.dates.effective,
-                "review": spec.dates.review,
-                "version": spec.version,
-            },
-            "nation": org.nation,
-            "in_force": self._in_force,
-        }
-
     def _render_agreement(self, kind: str, plan: Outline) -> m.Agreement:
         self.kind = kind
         self.used_terms: dict[str, None] = {}
-        context = self._context(kind)
+        context = template_context(self.spec, self.library.kinds[kind], kind, self._in_force)
         sections: list[tuple[lm.Section, list[m.Clause]]] = []
         deferred = []  # clauses whose generated content needs the whole agreement first
         for s, (section, planned) in enumerate(plan):
@@ -121,31 +96,10 @@ class _Assembler:
             if items:
                 sections[s][1][c] = _with_blocks(clause, clause.blocks + (m.ItemList(items),))
         omitted = self._omitted(kind, context)
-        spec, org = self.spec, self.spec.organisation
-        k = self.library.kinds[kind]
-        return m.Agreement(
-            kind=kind,
-            title=k.title,
-            short_title=k.short_title,
-            organisation=org.name,
-            short_name=org.short_name,
-            file_stem=org.file_stem,
-            nation=org.nation,
-            parties=tuple(m.Party(p.name, p.role) for p in org.parties),
-            unions=tuple(m.UnionRow(u.name, u.short_name, u.represents) for u in spec.unions),
-            signatories=tuple(
-                m.SignatoryRow(x.name, x.role, x.side, x.organisation) for x in spec.signatories
-            ),
-            version=spec.version,
-            effective=spec.dates.effective,
-            review=spec.dates.review,
-            library_version=self.library.version,
-            sections=tuple(
-                m.Section(sec.id, str(i + 1), sec.title, tuple(cl)) for i, (sec, cl) in enumerate(sections)
-            ),
-            definitions=definitions,
-            omitted=omitted,
+        body = tuple(
+            m.Section(sec.id, str(i + 1), sec.title, tuple(cl)) for i, (sec, cl) in enumerate(sections)
         )
+        return agreement_record(self.spec, self.library, kind, body, definitions, omitted)
 
     def _omitted(self, kind: str, context: dict[str, Any]) -> tuple[m.Omitted, ...]:
         """Default clauses the spec removed, with their notes rendered as far
@@ -233,9 +187,9 @@ class _Assembler:
         note: tuple[m.Block, ...] = ()
         if variant is not None and variant.note:
             note = self._template(
-                located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False
+                located, f"variants.{variant_name}.note", variant.note, ctx, count_terms=False, note=True
             )
-        note += self._template(located, "note", clause.note, ctx, count_terms=False)
+        note += self._template(located, "note", clause.note, ctx, count_terms=False, note=True)
         citations = tuple(self._citation(key) for key in clause.references) + tuple(
             self._citation(key) for key in clause.references_when_in_force if self._in_force(key)
         )
@@ -282,20 +236,51 @@ class _Assembler:
         return values, tuple(record)
 
     def _template(
-        self, located: Located, field: str, source: str, ctx: dict[str, Any], count_terms: bool = True
+        self,
+        located: Located,
+        field: str,
+        source: str,
+        ctx: dict[str, Any],
+        count_terms: bool = True,
+        note: bool = False,
     ) -> tuple[m.Block, ...]:
+        """Render and parse library text. In a ``note``, a reference to a clause
+        this agreement lacks reads as that clause's title: commentary that
+        mentions a clause must not stop the parties leaving it out."""
+        lenient, self.lenient_refs = self.lenient_refs, self.lenient_refs or note
         try:
             text, literals = render(source, ctx)
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, located, field))
+        except _RemovedTarget as exc:
+            self._removed_but_referred(exc.target, f"{located.clause.id} ({located.clause.title})")
+            return ()
         except (ClauseTemplateError, MarkupError) as exc:
             self.problems.append(located.problem(field, exc.message, template_line=exc.line))
             return ()
+        finally:
+            self.lenient_refs = lenient
+
+    def _removed_but_referred(self, target: str, referrer: str) -> None:
+        index = next(
+            i for i, e in enumerate(self.spec.remove) if (e if isinstance(e, str) else e.id) == target
+        )
+        loc: tuple = (
+            ("remove", index) if isinstance(self.spec.remove[index], str) else ("remove", index, "id")
+        )
+        self.spec_problem(
+            loc,
+            f"{target} cannot be left out: the wording of {referrer} refers to it;"
+            " leave both out, or give that clause wording of your own",
+        )
 
     def _parse(
         self, text: str, literals: list[str], ctx, spec_loc: tuple, count_terms: bool = True
     ) -> tuple[m.Block, ...]:
         try:
             return parse(text, literals, self._ref_label, self._term_callback(count_terms, None, spec_loc))
+        except _RemovedTarget as exc:
+            self._removed_but_referred(exc.target, f"the wording at {'.'.join(map(str, spec_loc))}")
+            return ()
         except MarkupError as exc:
             self.spec_problem(spec_loc, exc.message)
             return ()
@@ -317,6 +302,8 @@ class _Assembler:
                 return f"clause {numbers[target]} of the {self.library.kinds[other].title}"
         if self.lenient_refs and target in self.library.clauses:
             return f"the “{self.library.clauses[target].clause.title}” clause"
+        if target in self.spec.removed:
+            raise _RemovedTarget(target)
         if target in self.library.clauses or target in self.custom:
             raise MarkupError(
                 f"cross-reference to {target}, which is not in this agreement"
@@ -367,6 +354,14 @@ class _Assembler:
         if inst is None:
             raise LookupError(f"in_force('{key}'): no such reference in references.yaml")
         return inst.in_force(self.nation, self.spec.dates.effective)
+
+
+class _RemovedTarget(MarkupError):
+    """A cross-reference to a clause the spec's ``remove:`` leaves out."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(f"cross-reference to {target}, which remove: leaves out")
+        self.target = target
 
 
 def _number_paragraphs(blocks: tuple[m.Block, ...], number: str) -> tuple[m.Block, ...]:

@@ -137,7 +137,8 @@ def _inlines(
                 else:
                     raise MarkupError(f"[[{target}]] is neither a clause id nor a defined term")
             except MarkupError as exc:
-                raise MarkupError(exc.message, exc.line or line) from None
+                exc.line = exc.line or line  # kept as raised: the assembler tells its kinds apart
+                raise
     buffer.append(text[pos:])
     emit()
     if bold or italic:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..load import library_models as lm
+from ..load import register_models as rm
 from ..load.spec_models import Spec
 from ..utils.atomic_write import write_atomic
 
@@ -16,7 +17,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "clause-file.schema.json": lm.ClauseFile,
     "agreements.schema.json": lm.KindsFile,
     "terms.schema.json": lm.TermsFile,
-    "references.schema.json": lm.ReferencesFile,
+    "references.schema.json": rm.ReferencesFile,
     "checklist.schema.json": lm.Checklist,
 }
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import clauses_dir
 from . import library_models as lm
+from . import register_models as rm
 from .parse import parse
 from .yaml_source import Loc, SourceMap, load_yaml
 
-RESERVED = {"agreements.yaml", "terms.yaml", "references.yaml"}
+RESERVED = {"agreements.yaml", "terms.yaml", "references.yaml", "unions.yaml"}
 BAD_STATUSES = {"repealed", "superseded"}
 
 
@@ -51,8 +52,9 @@ class Library:
     kinds: dict[str, lm.Kind]
     clauses: dict[str, Located]
     terms: dict[str, lm.Term]
-    instruments: dict[str, lm.Instrument]
+    instruments: dict[str, rm.Instrument]
     sources: dict[str, SourceMap]  # by reserved file name
+    known_unions: tuple[rm.KnownUnion, ...] = ()  # from the optional unions.yaml
 
     def outline_ids(self, kind: str) -> list[str]:
         return [e.clause for s in self.kinds[kind].sections for e in s.entries()]
@@ -75,7 +77,8 @@ def load_library(root: Path | None = None) -> Library:
 
     kinds_file, kinds_src = load(root / "agreements.yaml", lm.KindsFile)
     terms_file, terms_src = load(root / "terms.yaml", lm.TermsFile)
-    refs_file, refs_src = load(root / "references.yaml", lm.ReferencesFile)
+    refs_file, refs_src = load(root / "references.yaml", rm.ReferencesFile)
+    unions_file = load(root / "unions.yaml", rm.UnionsFile)[0] if (root / "unions.yaml").is_file() else None
 
     clauses: dict[str, Located] = {}
     for path in sorted(root.glob("*.yaml")):
@@ -109,6 +112,7 @@ def load_library(root: Path | None = None) -> Library:
         terms=dict(terms_file.terms),
         instruments=dict(refs_file.instruments),
         sources={"agreements": kinds_src, "terms": terms_src, "references": refs_src},
+        known_unions=tuple(unions_file.unions) if unions_file else (),
     )
     problems.extend(_cross_check(library))
     errors = [p for p in problems if p.severity == "error"]

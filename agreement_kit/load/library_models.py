@@ -178,6 +178,19 @@ class Variant(Strict):
     """Commentary added to the clause note when this variant is chosen."""
 
 
+class Check(Strict):
+    """A rule the chosen values must keep for the agreement to hold together."""
+
+    require: str = Field(min_length=1)
+    """A Jinja expression that must be true: this clause's parameters by name,
+    ``variant``, and ``clauses`` (each clause in the agreements by id, with its
+    parameters and ``variant``), e.g. ``management_roles | length <= management_members``."""
+    message: str = Field(min_length=1)
+    """What is wrong, in the spec's terms; Jinja over the same values."""
+    param: ParamName | None = None
+    """The parameter the spec should change: the error points at it."""
+
+
 class Clause(Strict):
     id: ClauseId
     title: str
@@ -200,6 +213,8 @@ class Clause(Strict):
     references_when_in_force: list[RefKey] = []
     """Instruments cited only where and when they are in force (the text uses
     ``in_force('key')`` to say the same)."""
+    checks: list[Check] = []
+    """Rules across this clause's values (and other clauses') that every spec must keep."""
     generated: Literal["definitions", "unions"] | None = None
     """Content the assembler appends after the text (the definitions list, the unions list)."""
 
@@ -246,77 +261,13 @@ class Term(Strict):
     """Markup text; may use the same context as clause text (org, nation...)."""
     nations: dict[Nation, str] = {}
     """A different definition for a nation."""
+    requires: list[ClauseId] = []
+    """Clauses without which the term means nothing (e.g. the LNC): an agreement
+    may use the term only when one of them is in the spec's agreements."""
 
 
 class TermsFile(Strict):
     terms: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z' \-]*$")], Term]
-
-
-# --- cited instruments ----------------------------------------------------
-
-Status = Literal[
-    "in_force", "amended", "partly_in_force", "prospective", "repealed", "superseded", "guidance"
-]
-
-
-class Instrument(Strict):
-    title: str
-    section: str | None = None
-    short: str
-    """How the citation reads in a note, e.g. ``TULRCA 1992 s.168``."""
-    status: Status
-    """Its status on the register's ``as_at`` date; which agreements may cite it is
-    decided by the dates and nations below, not by this."""
-    as_at: dt.date
-    commenced: dt.date | None = None
-    """In force from this date. None: in force before any agreement the library drafts,
-    except that a ``prospective`` instrument with no date is not in force at all."""
-    ended: dt.date | None = None
-    """Repealed, revoked or superseded from this date."""
-    nations: list[Nation] = list(NATIONS)
-    """Where it applies (England, Scotland, Wales)."""
-    verified: bool = True
-    """False where a date or extent could not be confirmed from a reliable source;
-    ``note`` then says what was used and what is still to check."""
-    changed_by: str | None = None
-    note: str | None = None
-    source: str
-
-    @model_validator(mode="after")
-    def _dates(self) -> Instrument:
-        if self.commenced and self.ended and self.ended <= self.commenced:
-            raise ValueError("ended must be after commenced")
-        if self.status in ("repealed", "superseded") and self.ended is None:
-            raise ValueError(f"a {self.status} instrument needs the date it ended (ended:)")
-        return self
-
-    def in_force(self, nation: str, on: dt.date) -> bool:
-        """Whether it applies in ``nation`` on ``on``."""
-        if nation not in self.nations:
-            return False
-        if self.commenced is None and self.status == "prospective":
-            return False
-        if self.commenced is not None and on < self.commenced:
-            return False
-        return self.ended is None or on < self.ended
-
-    def force_text(self, nation: str) -> str:
-        """Where and when it is in force, in words: for messages."""
-        if nation not in self.nations:
-            return f"it does not apply in {nation.title()}"
-        parts = []
-        if self.commenced:
-            parts.append(f"in force from {self.commenced.isoformat()}")
-        elif self.status == "prospective":
-            parts.append("not yet commenced")
-        if self.ended:
-            parts.append(f"ended {self.ended.isoformat()}")
-        return ", ".join(parts) or "in force"
-
-
-class ReferencesFile(Strict):
-    as_at: dt.date
-    instruments: dict[RefKey, Instrument]
 
 
 # --- agreement outlines ---------------------------------------------------

@@ -48,8 +48,13 @@ def checklist_problems(library: Library, checklists: list[LoadedChecklist]) -> l
 
 def _synthetic_spec(library: Library, kind: str, nation: str, round_: int) -> LoadedSpec:
     """A spec that switches on every clause of ``kind`` and picks each clause's
-    ``round_``-th variant, with a value for every parameter."""
-    optional = [e.clause for s in library.kinds[kind].sections for e in s.entries() if not e.default]
+    ``round_``-th variant, with a value for every parameter. It asks for every
+    agreement kind, with their optional clauses on, since a clause of one may
+    depend on a clause of another (the recognition agreement's LNC wording on
+    the partnership agreement's LNC)."""
+    optional = [
+        e.clause for k in library.kinds.values() for s in k.sections for e in s.entries() if not e.default
+    ]
     choices = {}
     for cid in library.outline_ids(kind):
         clause = library.clauses[cid].clause
@@ -62,7 +67,7 @@ def _synthetic_spec(library: Library, kind: str, nation: str, round_: int) -> Lo
         if choice:
             choices[cid] = choice
     data = {
-        "agreements": [kind],
+        "agreements": list(library.kinds),
         "organisation": {
             "name": "Example NHS Trust",
             "short_name": "Example",
@@ -70,7 +75,14 @@ def _synthetic_spec(library: Library, kind: str, nation: str, round_: int) -> Lo
             "nation": nation,
             "headcount": 1000,
         },
-        "unions": [{"name": "UNISON", "short_name": "UNISON"}],
+        # Every union the wording might name is a party, so that an optional clause
+        # for one union (the LNC for the BMA) renders.
+        "unions": [{"name": "UNISON", "short_name": "UNISON"}]
+        + [
+            {"name": u.name, "short_name": u.also[0] if u.also else u.name}
+            for u in library.known_unions
+            if u.name != "UNISON"
+        ],
         "dates": {"effective": dt.date(2026, 4, 1), "review": dt.date(2028, 4, 1)},
         "clauses": choices,
         "add": [c for c in optional if nation in library.clauses[c].clause.nations],
