@@ -101,9 +101,10 @@ def test_removing_a_referenced_clause_is_a_bad_cross_reference(run_cli, mini_lib
     code, stdout, stderr = build(run_cli, mini_library, spec, out)
     assert_clean_failure(code, stdout, stderr, out)
     (line,) = error_lines(stderr)
-    # The problem is in the library clause whose text holds the reference.
-    n = line_of(MINI_LIBRARY["meetings.yaml"], "[[meetings.chair]]")
-    assert f"meetings.yaml:{n}: meetings.frequency.text: cross-reference to meetings.chair" in line
+    # The cause is the spec's remove: entry, not the library clause that refers to it.
+    n = line_of(MINI_SPEC + "remove: [meetings.chair]\n", "remove:")
+    assert f"spec.yaml:{n}: remove[0]: meetings.chair cannot be left out" in line
+    assert "the wording of meetings.frequency (Frequency) refers to it" in line
 
 
 def test_unknown_cross_reference_in_library(run_cli, mini_library, tmp_path):

@@ -154,7 +154,8 @@ def test_a_staff_side_signatory_signs_for_a_party(mini_library, tmp_path):
 
 BUNDLED = """\
 agreements: [partnership]
-organisation: {name: Example NHS Trust, short_name: Example, type: acute_trust, nation: england, headcount: 900}
+organisation:
+  {name: Example NHS Trust, short_name: Example, type: acute_trust, nation: england, headcount: 900}
 unions: [{name: UNISON, short_name: UNISON}]
 dates: {effective: 2026-04-01}
 clauses:
