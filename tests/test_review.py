@@ -75,7 +75,10 @@ def test_absent_recommended_clause(reviewed):
 def test_stale_citation(reviewed):
     (finding,) = by_category(reviewed, "citation")
     assert finding.clause_id == "meetings.extra"
-    assert "Old Act s.1, which is not in force for this agreement (ended 2020-01-01 by a New Act)" in finding.summary
+    assert (
+        "Old Act s.1, which is not in force for this agreement (ended 2020-01-01 by a New Act)"
+        in finding.summary
+    )
     assert finding.detail[0] == "Reason given: Kept while the successor scheme beds in."
 
 

@@ -171,7 +171,7 @@ class _Checker:
     # -- the library's own rules across values -----------------------------------
 
     def clause_checks(self) -> list[Problem]:
-        values = {c.id: _values(c) for _, c in self._clauses()}
+        values = clause_values(self.agreements)
         problems: list[Problem] = []
         checked: set[str] = set()  # a clause in both agreements is checked once
         for agreement, clause in self._clauses():
@@ -182,7 +182,7 @@ class _Checker:
             context: dict[str, Any] = {**values[clause.id], "clauses": values}
             for i, check in enumerate(located.clause.checks):
                 try:
-                    if _expression(check.require)(**context):
+                    if holds(check.require, context):
                         continue
                     message = " ".join(_ENV.from_string(check.message).render(context).split())
                 except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
@@ -201,9 +201,18 @@ def _expression(source: str) -> Any:
     return _ENV.compile_expression(source, undefined_to_none=False)
 
 
-def _values(clause: m.Clause) -> dict[str, Any]:
-    prov = clause.provenance
-    return {**{p.name: p.value for p in prov.params}, "variant": prov.variant}
+def holds(expression: str, context: dict[str, Any]) -> bool:
+    """Evaluate a library rule, sandboxed and strict; raises if it cannot run."""
+    return bool(_expression(expression)(**context))
+
+
+def clause_values(agreements: list[m.Agreement]) -> dict[str, dict[str, Any]]:
+    """Each clause in the agreements by id: its parameter values and chosen variant."""
+    return {
+        c.id: {**{p.name: p.value for p in c.provenance.params}, "variant": c.provenance.variant}
+        for a in agreements
+        for c in a.clauses()
+    }
 
 
 def _terms_used(blocks: tuple[m.Block, ...]) -> set[str]:

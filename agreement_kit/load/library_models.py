@@ -313,6 +313,12 @@ class ChecklistItem(Strict):
     """The requirement in the project's own words."""
     clauses: list[ClauseId] = Field(min_length=1)
     """Clauses that cover the item; each must cite the checklist's reference."""
+    require: str | None = None
+    """A Jinja expression over ``clauses`` (each clause in the agreements by id, with
+    its parameters and ``variant``) that must hold for the item to be covered on
+    its content, not merely by a clause being present."""
+    weak_because: str | None = None
+    """What is missing when ``require`` does not hold, for the review."""
 
 
 class Checklist(Strict):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jinja2 import TemplateError
+
 from ..assembly.assembler import assemble
+from ..assembly.integrity import clause_values, holds
 from ..assembly.model import Agreement, Block, Clause, block_text
 from ..load import library_models as lm
 from ..load.checklists import load_checklists
@@ -143,15 +146,18 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
             )
         )
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
+        located = library.clauses.get(clause.id)
+        side = located.clause.variants[prov.variant].favours if located else None
+        severity, effect = _FOR_STAFF[side]
         out.append(
             _finding(
                 agreement,
                 clause,
-                "low",
+                severity,
                 "variant",
                 f"uses the variant “{prov.variant_label}” rather than the recommended"
-                f" “{prov.recommended_variant_label}”",
-                (why,),
+                f" “{prov.recommended_variant_label}”" + (f": {effect}" if effect else ""),
+                tuple(t for t in (_reason(prov.reason), why) if t),
             )
         )
     if clause.id in library.clauses:
@@ -195,6 +201,16 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
     return out
 
 
+# Which side a departure favours -> (severity, what it means for the staff side).
+# A departure that favours staff is reported for information, not as a weakness.
+_FOR_STAFF: dict[str | None, tuple[str, str | None]] = {
+    "staff": ("info", "stronger for the staff side than the model"),
+    "management": ("medium", "weaker for the staff side than the model"),
+    "neutral": ("info", "neither side gains against the model"),
+    None: ("low", None),
+}
+
+
 def _reason(reason: str | None) -> str | None:
     return f"Reason given: {reason}" if reason else None
 
@@ -203,13 +219,18 @@ def _parameter_finding(param: lm.Param, value) -> tuple[str, str, str | None] | 
     if isinstance(param, lm.IntegerParam) and param.guidance is not None:
         g, unit = param.guidance, f" {param.unit}" if param.unit else ""
         if g.min is not None and value < g.min:
-            return "medium", f"{value}{unit} is below the guidance minimum of {g.min}", g.why
+            side = _other(g.higher_favours)
+            severity, effect = _outside_guidance(side)
+            return severity, f"{value}{unit} is below the guidance minimum of {g.min}{effect}", g.why
         if g.max is not None and value > g.max:
-            return "medium", f"{value}{unit} is above the guidance maximum of {g.max}", g.why
+            severity, effect = _outside_guidance(g.higher_favours)
+            return severity, f"{value}{unit} is above the guidance maximum of {g.max}{effect}", g.why
     if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
+        choice_severity, choice_effect = _FOR_STAFF[param.favours.get(value)]
         return (
-            "low",
-            (f"“{param.choices[value]}” rather than the recommended “{param.choices[param.recommended]}”"),
+            choice_severity,
+            f"“{param.choices[value]}” rather than the recommended “{param.choices[param.recommended]}”"
+            + (f": {choice_effect}" if choice_effect else ""),
             param.help,
         )
     if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
@@ -219,6 +240,21 @@ def _parameter_finding(param: lm.Param, value) -> tuple[str, str, str | None] | 
             param.help,
         )
     return None
+
+
+def _other(side: str | None) -> str | None:
+    return {"staff": "management", "management": "staff"}.get(side, side) if side else None
+
+
+def _outside_guidance(side: str | None) -> tuple[str, str]:
+    """A value outside the guidance is at least low even when it favours staff: it may not work."""
+    if side == "staff":
+        return "low", ", stronger for the staff side than the model"
+    if side == "management":
+        return "medium", ", weaker for the staff side than the model"
+    if side == "neutral":
+        return "low", ""
+    return "medium", ""
 
 
 def _yes_no(value: bool) -> str:
@@ -244,6 +280,7 @@ def _absent(agreement: Agreement) -> list[Finding]:
 def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[ChecklistResult], list[Finding]]:
     kinds = {a.kind for a in agreements}
     clauses = {c.id: (a, c) for a in agreements for c in a.clauses()}
+    values = {"clauses": clause_values(agreements)}
     results, findings = [], []
     for loaded in load_checklists(library):
         checklist = loaded.checklist
@@ -253,6 +290,9 @@ def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[Che
             found = [clauses[cid] for cid in item.clauses if cid in clauses]
             strong = [c for _, c in found if not _weakened(c, library)]
             status = "covered" if strong else "weakened" if found else "missing"
+            thin = status == "covered" and item.require is not None and not _holds(item.require, values)
+            if thin:
+                status = "weakened"
             results.append(
                 ChecklistResult(
                     checklist.id,
@@ -267,11 +307,17 @@ def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[Che
                 agreement, clause = found[0] if found else (agreements[0], None)
                 severity = "high" if status == "missing" else "medium"
                 summary = f"{checklist.title}: “{item.text}” is {status}"
-                detail = (
-                    "Only covered by wording that departs from the model or a choice outside the guidance."
-                    if status == "weakened"
-                    else "No clause of this agreement covers it.",
-                )
+                if thin:
+                    detail: tuple[str, ...] = (
+                        item.weak_because or "What the clauses say does not settle it.",
+                    )
+                elif status == "weakened":
+                    detail = (
+                        "Only covered by wording that departs from the model"
+                        " or a choice outside the guidance.",
+                    )
+                else:
+                    detail = ("No clause of this agreement covers it.",)
                 findings.append(
                     Finding(
                         severity,
@@ -285,6 +331,13 @@ def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[Che
                     )
                 )
     return results, findings
+
+
+def _holds(expression: str, values: dict) -> bool:
+    try:
+        return holds(expression, values)
+    except (TemplateError, LookupError, TypeError, ValueError):
+        return False  # a rule about a clause the agreement lacks: the item is not covered on content
 
 
 def _weakened(clause: Clause, library: Library) -> bool:
