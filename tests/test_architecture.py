@@ -106,7 +106,11 @@ def test_a_planted_violation_is_caught(module, source, message):
 
 
 def test_lower_imports_are_allowed():
-    source = "from ..utils.errors import InputError\nfrom ..load import library_models as lm\nfrom . import model\n"
+    source = (
+        "from ..utils.errors import InputError\n"
+        "from ..load import library_models as lm\n"
+        "from . import model\n"
+    )
     assert violations(source, ("assembly", "assembler")) == []
     assert violations("from .. import __version__\n", ("batch", "batch")) == []
 

@@ -74,7 +74,8 @@ def test_values_outside_guidance_say_which_side_they_favour(mini_library, tmp_pa
 
 RECOGNITION = """\
 agreements: [recognition]
-organisation: {name: Example NHS Trust, short_name: Example, type: acute_trust, nation: england, headcount: 900}
+organisation:
+  {name: Example NHS Trust, short_name: Example, type: acute_trust, nation: england, headcount: 900}
 unions: [{name: UNISON, short_name: UNISON}]
 dates: {effective: 2026-04-01}
 """
