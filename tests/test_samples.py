@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -16,6 +17,7 @@ from docx.shared import Mm
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit.assembly.model import Agreement, Paragraph, block_text, plain
+from agreement_kit.render.notes import note_blocks
 
 pytestmark = pytest.mark.skipif(not SAMPLES, reason="no samples")
 
@@ -162,3 +164,18 @@ def test_html_holds_every_clause_and_note(sample, out_root):
             assert f"{clause.number} {clause.title}" in visible, clause.id
         for clause in annotated(agreement):
             assert note_opening(clause) in visible, clause.id
+
+
+TOOL_WORDS = re.compile(
+    r"\bspecs?\b|\bparameters?\b|\bvariants?\b|\bYAML\b|agreement-kit|model library", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_no_tool_words_reach_the_agreement_or_its_notes(sample):
+    """The signing text and the drafting notes speak to the parties, never of the tool that made them."""
+    for agreement in assemble(load_spec(sample), library()):
+        for clause in agreement.clauses():
+            for block in (*clause.blocks, *note_blocks(clause)):
+                found = TOOL_WORDS.search(block_text(block))
+                assert found is None, f"{sample.name} {clause.number} ({clause.id}): {found.group(0)!r}"

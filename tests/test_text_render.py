@@ -433,7 +433,7 @@ def test_notes_say_where_the_words_came_from_and_the_parties_reasons(mini_librar
     # a reason is kept for a variant too, and the library's own preference is not printed
     assert "The parties' reasons: The chief executive chairs every board committee." in note_text(chair)
     assert "recommend" not in note_text(chair) and "Departs" not in note_text(chair)
-    assert "not in the model library" in note_text(added) and "No reason was recorded." in note_text(added)
+    assert "the model has no equivalent" in note_text(added) and "No reason was recorded." in note_text(added)
     assert "Departs" not in note_text(agreement.clause("meetings.frequency"))
 
     for page in (

@@ -12,7 +12,7 @@ from ..assembly.model import Block, Clause, Paragraph, Text
 
 _OWN_WORDING = {
     "custom": "the parties replaced the model wording of this clause with their own.",
-    "added": "this clause is the parties' own and is not in the model library.",
+    "added": "this clause is the parties' own; the model has no equivalent.",
 }
 
 
