@@ -3,12 +3,23 @@
 PyYAML's SafeLoader already refuses ``!!python/...`` tags. On top of it we
 keep the line of every key and list item, so that schema errors can name
 ``file:line``; we refuse duplicate keys (PyYAML silently keeps the last one,
-and a lost clause setting is a silent defect); and we bound file size and
-alias expansion so a hostile file cannot exhaust memory.
+and a lost clause setting is a silent defect); and we bound file size,
+nesting and alias expansion so a hostile file cannot exhaust memory.
+
+One rule for what YAML may hold: mappings, lists, text, numbers, true/false,
+null and dates, written plainly. Explicit tags (``!!binary``, ``!!set``...)
+and merge keys (``<<``) are refused, and so are the YAML 1.1 readings that
+silently change a value: ``010`` (octal 8), ``0x1F``, ``1:30`` (base 60,
+90), ``1_000`` and ``yes``/``no``/``on``/``off`` as true/false. Each is
+refused with its line and field and the way to write what was meant.
+Only regular files are read (not a FIFO or a device), and never more than
+the size limit.
 """
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +30,7 @@ from ..utils.errors import InputError, Problem, display_path
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # a spec is a handful of levels deep; deeper is an attack or a mistake
 
 Loc = tuple[str | int, ...]
 
@@ -55,6 +67,28 @@ def dotted(loc: Loc) -> str:
 
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_INT, _FLOAT, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool"))
+# Numbers YAML 1.1 reads other than a person would: leading zero (octal), 0x/0o/0b,
+# base 60 (1:30 is 90) and underscores.
+_SURPRISING_NUMBER = re.compile(r"^[-+]?(0[0-9_]+|0[xob].*|.*:.*|.*_.*)$", re.IGNORECASE)
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """Why a plain scalar would not mean what it says, or None."""
+    if node.style is not None:  # quoted: text, as written
+        return None
+    value = node.value
+    if node.tag == _INT and _SURPRISING_NUMBER.match(value):
+        return (
+            f"{value!r} would not be read as written (YAML reads it as another number);"
+            " write the number plainly, or put it in quotes for text"
+        )
+    if node.tag == _FLOAT and ":" in value:
+        return f"{value!r} would be read as a base-60 number; write it plainly, or in quotes for text"
+    if node.tag == _BOOL and value.lower() not in ("true", "false"):
+        return f"{value!r} would be read as true or false; write true or false, or put it in quotes for text"
+    return None
 
 
 class _Walker:
@@ -68,14 +102,22 @@ class _Walker:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge(node)
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+        if len(loc) > MAX_DEPTH:
+            raise _TooDeep(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, loc)
+        if node.tag not in _PLAIN_TAGS:
             # Scalars are checked by the constructor; collections we walk
             # ourselves, so refuse !!python/... and other tags here.
             raise yaml.constructor.ConstructorError(
                 None, None, f"the tag {node.tag!r} is not allowed", node.start_mark
             )
         if isinstance(node, yaml.MappingNode):
-            self.constructor.flatten_mapping(node)
+            merge = next((k for k, _ in node.value if k.tag == "tag:yaml.org,2002:merge"), None)
+            if merge is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge keys (<<) are not allowed: write each setting out", merge.start_mark
+                )
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 key = self.constructor.construct_object(key_node, deep=True)
@@ -109,12 +151,69 @@ class _Walker:
                 self.source.lines[loc + (index,)] = item.start_mark.line + 1
                 items.append(self.walk(item, loc + (index,)))
             return items
-        return self.constructor.construct_object(node, deep=True)
+        raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node.tag!r}", node.start_mark)
+
+    def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        line = node.start_mark.line + 1
+        if node.tag not in _SCALAR_TAGS:
+            self.problems.append(
+                Problem(
+                    self.source.file,
+                    line,
+                    dotted(loc),
+                    f"the tag {node.tag!r} is not allowed: write plain values",
+                )
+            )
+            return None
+        problem = _scalar_problem(node)
+        if problem is None:
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as exc:  # 2026-02-30, a 5,000-digit number, !!int six
+                problem = _construct_problem(node, exc)
+        self.problems.append(Problem(self.source.file, line, dotted(loc), problem))
+        return None
+
+
+def _construct_problem(node: yaml.ScalarNode, exc: Exception) -> str:
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"{node.value!r} is not a real date ({exc}); write a date as YYYY-MM-DD, e.g. 2026-07-01"
+    if node.tag == _INT and len(node.value) > 100:
+        return f"a number of {len(node.value):,} digits is not a sensible value"
+    return f"{node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}"
 
 
 class _TooLarge(Exception):
     def __init__(self, node: yaml.Node):
         self.node = node
+
+
+class _TooDeep(_TooLarge):
+    pass
+
+
+def _read_regular(path: Path, fail) -> bytes:
+    """The bytes of a regular file, reading no more than the limit (a size from stat can lie)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:  # a symlink loop, a name too long, no permission...
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise fail("is a directory, not a YAML file")
+    if not stat.S_ISREG(st.st_mode):
+        raise fail("is not a regular file (a pipe, device or socket); give a .yaml file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise fail(f"file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"file is over {MAX_FILE_BYTES:,} bytes, the limit")
+    return raw
 
 
 def load_yaml(path: Path) -> tuple[Any, SourceMap]:
@@ -125,14 +224,7 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     def fail(message: str, line: int | None = None) -> InputError:
         return InputError([Problem(name, line, "", message)])
 
-    if path.is_dir():
-        raise fail("is a directory, not a YAML file")
-    if not path.exists():
-        raise fail("no such file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    raw = path.read_bytes()
+    raw = _read_regular(path, fail)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,12 +237,16 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         raise fail(f"YAML syntax: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise fail(f"nested more than {MAX_DEPTH} levels deep") from None
     if node is None:
         raise fail("file is empty")
     source.lines[()] = node.start_mark.line + 1
     walker = _Walker(source)
     try:
         data = walker.walk(node, ())
+    except _TooDeep as exc:
+        raise fail(f"nested more than {MAX_DEPTH} levels deep", exc.node.start_mark.line + 1) from None
     except _TooLarge as exc:
         raise fail(
             f"document expands to more than {MAX_NODES:,} values (alias expansion?)",
