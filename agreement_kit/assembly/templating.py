@@ -7,24 +7,49 @@ Every ``{{ expression }}`` result passes through ``finalize``, which files
 the value in a side table and leaves a private-use placeholder in the text.
 The markup parser then sees only the library's own words; a spec value such
 as ``**[[x]]**`` or ``{{ 7*7 }}`` comes back out as literal text.
+
+A template cannot exhaust the machine either. The immutable sandbox refuses
+changing the values it is given (``org.update()`` cannot alter the
+organisation for later clauses); ``**`` and ``*`` refuse results over
+MAX_INT_BITS bits or MAX_SEQUENCE items; ``range`` counts every item against
+MAX_ITERATIONS per render, so nested loops end; the output stops at
+MAX_OUTPUT characters; deep recursion is an error; and in the main thread a
+render is stopped after MAX_SECONDS. Each limit is an error naming the clause.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..load.params import ChoiceValue
 
 OPEN, CLOSE = "\ue000", "\ue001"
 
+MAX_INT_BITS = 4_000  # far beyond any count an agreement needs; 9**(9**9) would never finish
+MAX_SEQUENCE = 100_000  # characters or items that ``*`` may make
+MAX_ITERATIONS = 200_000  # range() items per render, across all loops
+MAX_OUTPUT = 500_000  # characters one template may write
+MAX_SECONDS = 2.0
+
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 _literals: ContextVar[list[str]] = ContextVar("literals")
+_budget: ContextVar[list[int]] = ContextVar("budget")  # range items left in this render
+
+
+class TemplateLimit(SecurityError):
+    """A template went past one of the limits above."""
 
 _SMALL = [
     "zero",
@@ -80,7 +105,40 @@ def format_value(value: Any) -> str:
         return uk_date(value)
     if isinstance(value, (list, tuple)):
         return and_list(value)
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    # A value sits inside a sentence: line breaks and tabs become a space; every
+    # other character (no-break and doubled spaces included) stays as typed.
+    return _BREAKS.sub(" ", value) if isinstance(value, str) else str(value)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple)) else 0
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        power = operator == "**" and isinstance(left, int) and isinstance(right, int)
+        if power and right > 0 and abs(left) > 1 and right * abs(left).bit_length() > MAX_INT_BITS:
+            raise TemplateLimit(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            if isinstance(left, int) and isinstance(right, int):
+                if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                    raise TemplateLimit("a product too large to be a number in an agreement")
+            elif isinstance(left, int) or isinstance(right, int):
+                count, seq = (left, right) if isinstance(left, int) else (right, left)
+                if count * _size(seq) > MAX_SEQUENCE:
+                    raise TemplateLimit(f"repeating text or a list would make over {MAX_SEQUENCE:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _counted_range(*args: int) -> Any:
+    budget = _budget.get()
+    for item in range(*args):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TemplateLimit(f"loops ran past {MAX_ITERATIONS:,} steps")
+        yield item
 
 
 def _finalize(value: Any) -> str:
@@ -89,8 +147,8 @@ def _finalize(value: Any) -> str:
     return f"{OPEN}{len(table) - 1}{CLOSE}"
 
 
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def _environment() -> _Environment:
+    env = _Environment(
         undefined=StrictUndefined,
         finalize=_finalize,
         autoescape=False,
@@ -98,6 +156,7 @@ def _environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters.update(words=words, uk_date=uk_date, and_list=and_list, plural=plural)
+    env.globals["range"] = _counted_range
     return env
 
 
@@ -133,17 +192,54 @@ def render(source: str, context: dict[str, Any]) -> tuple[str, list[str]]:
     except TemplateSyntaxError as exc:
         raise ClauseTemplateError(f"template syntax: {exc.message}", exc.lineno) from None
     table: list[str] = []
-    token = _literals.set(table)
+    token, budget = _literals.set(table), _budget.set([MAX_ITERATIONS])
     try:
-        text = template.render(context)
+        with _time_limit():
+            text = _bounded(template.generate(context), table)
     except UndefinedError as exc:
         raise ClauseTemplateError(f"template uses an undefined value: {exc.message}") from None
+    except TemplateLimit as exc:
+        raise ClauseTemplateError(f"template goes past a limit: {exc}") from None
     except SecurityError as exc:
         raise ClauseTemplateError(f"template not allowed by the sandbox: {exc}") from None
+    except RecursionError:
+        raise ClauseTemplateError("template calls itself too deeply (a macro that recurses?)") from None
     except TemplateError as exc:
         raise ClauseTemplateError(f"template error: {exc}") from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         raise ClauseTemplateError(f"template error: {type(exc).__name__}: {exc}") from None
     finally:
         _literals.reset(token)
+        _budget.reset(budget)
     return text, table
+
+
+def _bounded(chunks: Any, table: list[str]) -> str:
+    """The rendered text, stopped once it and its values pass MAX_OUTPUT characters."""
+    out, size = [], 0
+    for chunk in chunks:
+        out.append(chunk)
+        size += len(chunk)
+        if size + sum(map(len, table)) > MAX_OUTPUT:
+            raise TemplateLimit(f"it writes more than {MAX_OUTPUT:,} characters")
+    return "".join(out)
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """Stop a render after MAX_SECONDS; only the main thread can take a signal, so
+    elsewhere the counted loops and size limits stand alone."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise TemplateLimit(f"it ran for more than {MAX_SECONDS:g} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

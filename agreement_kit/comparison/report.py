@@ -11,10 +11,21 @@ from ..load.library import Library, load_library
 from ..load.spec import load_spec
 from ..utils.atomic_write import write_atomic
 from ..utils.epoch import fixed_time
+from ..utils.errors import UsageError
 from ..utils.formats import chosen_formats
 from .compare import AgreementDiff, compare
 
 COMPARE_FORMATS = ("docx", "md", "html")
+_EARLIEST = 1980
+
+
+def _check_author(author: str) -> None:
+    """The author is written into every tracked change: one printable line."""
+    if not author.strip() or len(author) > 255 or not author.isprintable():
+        raise UsageError(
+            "--author must be a name of 1 to 255 printable characters on one line"
+            " (no control characters)"
+        )
 
 
 def write_compare(
@@ -33,6 +44,10 @@ def write_compare(
     from .render_text import render_compare_html, render_compare_markdown
 
     formats = chosen_formats(formats, COMPARE_FORMATS)
+    _check_author(author)
+    if date is not None and not _EARLIEST <= date.year <= 2099:
+        # A .docx zip entry cannot be dated before 1980, and Word reads four-digit years.
+        raise UsageError(f"--date {date.date().isoformat()}: give a date from {_EARLIEST} to 2099")
     old_library = old_library or load_library()
     new_library = new_library or old_library
     old_loaded, new_loaded = load_spec(old_spec), load_spec(new_spec)

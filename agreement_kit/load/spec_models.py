@@ -7,7 +7,15 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from .library_models import ClauseId, KindName, Nation, ParamName, Strict, check_xml_safe
 
@@ -25,7 +33,33 @@ def _one_line(value: str) -> str:
     return value.strip()
 
 
-Text = Annotated[str, AfterValidator(_xml_safe)]
+def _no_reserved(value: str) -> str:
+    # Clause text marks inserted values with these two private-use characters
+    # (see assembly/templating.py); in the parties' own wording they would be misread.
+    if "\ue000" in value or "\ue001" in value:
+        raise ValueError(
+            "contains U+E000 or U+E001, private-use characters that clause text reserves; remove them"
+        )
+    return value
+
+
+def _not_a_number(value: Any) -> Any:
+    # YAML reads `effective: 0` as a number, which pydantic would take as 1 January 1970.
+    if isinstance(value, (bool, int, float)):
+        raise ValueError("write a date as YYYY-MM-DD, e.g. 2026-07-01")
+    return value
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # pydantic would read `headcount: true` as 1.
+    if isinstance(value, bool):
+        raise ValueError("write a whole number, not true or false")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_xml_safe), AfterValidator(_no_reserved)]
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
 Line = Annotated[
     str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe), AfterValidator(_one_line)
 ]
@@ -62,7 +96,7 @@ class Organisation(Strict):
     """Used in output file names; derived from the short name when absent."""
     type: OrgType
     nation: Nation
-    headcount: int = Field(gt=0, le=500_000)
+    headcount: WholeNumber = Field(gt=0, le=500_000)
     employers: list[Employer] = []
     """The legal employers party to the agreement, when more than one body shares it."""
 
@@ -135,8 +169,8 @@ class Signatory(Strict):
 
 
 class Dates(Strict):
-    effective: dt.date
-    review: dt.date | None = None
+    effective: Date
+    review: Date | None = None
 
     @field_validator("effective", "review")
     @classmethod

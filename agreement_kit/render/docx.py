@@ -25,7 +25,7 @@ from .word.document import (
     WordDocument,
     add_comments,
     finish,
-    open_template,
+    open_with_clauses,
     stamp_time,
 )
 
@@ -58,8 +58,7 @@ def render_docx(
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
     when = stamp_time(agreement, timestamp)
-    doc, markers = open_template(agreement, _COPY_KIND[notes])
-    placed = Builder(markers[CLAUSES]).clauses(agreement)
+    doc, markers, placed = open_with_clauses(agreement, _COPY_KIND[notes])
     remove(markers[CLAUSES])
     if notes == "appendix":
         _appendix(Builder(markers[NOTES]), agreement)
@@ -99,5 +98,3 @@ def _add_comments(doc: WordDocument, placed: list[Anchored], when: dt.datetime) 
     """One native comment per clause with a note, spanning its heading and text."""
     items = (NewComment(p.first, p.last, lines) for p in placed if (lines := _note_lines(p.clause)))
     add_comments(doc, items, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, when=when)
-
-

@@ -31,7 +31,7 @@ from ..render.word.document import (
     WordDocument,
     add_comments,
     finish,
-    open_template,
+    open_with_clauses,
     stamp_time,
 )
 from ..render.word.wordml import para_xml, parse_fragment, run_xml, table_xml
@@ -58,8 +58,8 @@ def render_review_docx(
     ``timestamp`` (default: SOURCE_DATE_EPOCH if set, else the effective
     date) dates the comments."""
     when = stamp_time(agreement, timestamp)
-    doc, markers = open_template(agreement, _COPY_KIND)
-    placed = {a.clause.id: a for a in Builder(markers[CLAUSES]).clauses(agreement)}
+    doc, markers, anchored = open_with_clauses(agreement, _COPY_KIND)
+    placed = {a.clause.id: a for a in anchored}
     remove(markers[CLAUSES])
 
     mine = [f for f in findings if f.agreement == agreement.kind]

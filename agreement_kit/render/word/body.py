@@ -20,7 +20,7 @@ from docx.oxml.text.run import CT_R
 from lxml.etree import SubElement
 
 from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, TermUse, Text, letter
-from .wordml import bookmark_xml, para_xml, parse_fragment, run_xml, spans_xml
+from .wordml import bookmark_xml, para_xml, run_xml, spans_xml
 
 # Style ids written directly: no lookup by display name per paragraph.
 H1, H2, H3 = "Heading1", "Heading2", "Heading3"
@@ -86,38 +86,50 @@ class Builder:
                 run(p, span.text, span.bold, span.italic)
         return p
 
-    def clauses(self, agreement: Agreement) -> list[Anchored]:
-        """Every section and clause, written as XML text and parsed once (see
-        _wordxml); returns each clause with the runs a comment on it spans."""
-        self.links = {c.id: bookmark_name(c) for c in agreement.clauses()}
-        xml: list[str] = []
-        extent: list[tuple[Clause, int, int]] = []  # each clause's first and last paragraph
-        bookmark_id = 0
-        for index, section in enumerate(agreement.sections):
-            xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
-            for clause in section.clauses:
-                bookmark_id += 1
-                first = len(xml)
-                heading = run_xml(f"{clause.number} {clause.title}")
-                xml.append(para_xml(H2, bookmark_xml(bookmark_id, self.links[clause.id], heading)))
-                xml.extend(
-                    para_xml(style, spans_xml(spans))
-                    for style, spans in block_lines(clause.blocks, self.links)
-                )
-                extent.append((clause, first, len(xml) - 1))
-        paragraphs = parse_fragment("".join(xml))
-        insert_before(self.anchor, paragraphs)
+    def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
+        return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]
+
+
+@dataclass(frozen=True)
+class ClauseBody:
+    """Every section and clause of an agreement as WordprocessingML text, with
+    the paragraphs each clause spans: written into the document's own XML before
+    it is parsed, because lxml moves a large fragment between documents in time
+    that grows faster than its size."""
+
+    xml: str
+    count: int  # paragraphs
+    extent: tuple[tuple[Clause, int, int], ...]  # each clause's first and last paragraph
+
+    def place(self, anchor: CT_P) -> list[Anchored]:
+        """The clauses as parsed, ending just before ``anchor``: with the runs a comment on each spans."""
+        paragraphs = list(anchor.itersiblings(preceding=True))[: self.count][::-1]
         placed = []
-        for clause, first, last in extent:
+        for clause, first, last in self.extent:
             heading_run = paragraphs[first].find(_W_R)
             # the last run outside a link (a run inside one cannot end a comment)
             runs = next(r for p in reversed(paragraphs[first : last + 1]) if (r := p.findall(_W_R)))
             placed.append(Anchored(clause, heading_run, runs[-1]))
         return placed
 
-    def blocks(self, blocks: tuple[Block, ...]) -> list[CT_P]:
-        return [self.para(style, spans) for style, spans in block_lines(blocks, self.links)]
 
+def clause_body(agreement: Agreement) -> ClauseBody:
+    links = {c.id: bookmark_name(c) for c in agreement.clauses()}
+    xml: list[str] = []
+    extent: list[tuple[Clause, int, int]] = []
+    bookmark_id = 0
+    for index, section in enumerate(agreement.sections):
+        xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
+        for clause in section.clauses:
+            bookmark_id += 1
+            first = len(xml)
+            heading = run_xml(f"{clause.number} {clause.title}")
+            xml.append(para_xml(H2, bookmark_xml(bookmark_id, links[clause.id], heading)))
+            xml.extend(
+                para_xml(style, spans_xml(spans)) for style, spans in block_lines(clause.blocks, links)
+            )
+            extent.append((clause, first, len(xml) - 1))
+    return ClauseBody("".join(xml), len(xml), tuple(extent))
 
 
 def block_lines(
@@ -221,5 +233,3 @@ def _flush(out: list[Span], pending: list[str], look: tuple[bool, bool]) -> None
     if text:
         out.append(Span(text, *look))
     pending.clear()
-
-

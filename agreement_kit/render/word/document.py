@@ -27,7 +27,7 @@ from lxml.etree import XPath
 from ...assembly.model import Agreement
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
-from .body import H1, H2, Span, insert_before, remove
+from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove
 from .template import WordDocument, load_template
 from .wordml import W_NS, escape, para_xml, parse_fragment, run_xml, spans_xml
 
@@ -60,12 +60,26 @@ def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.dateti
     return _utc(fixed_time(timestamp, agreement.effective))
 
 
-def open_template(agreement: Agreement, copy_kind: str) -> tuple[WordDocument, dict[str, CT_P]]:
+def open_template(
+    agreement: Agreement, copy_kind: str, clauses: ClauseBody | None = None
+) -> tuple[WordDocument, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
-    marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove."""
+    marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove.
+    ``clauses``, when given, is already in place before the CLAUSES marker."""
     template = load_template(templates_dir() / TEMPLATE_NAME)
-    doc = template.render(_context(agreement, copy_kind), _jinja_env())
+    before = {CLAUSES: clauses.xml} if clauses is not None else {}
+    doc = template.render(_context(agreement, copy_kind), _jinja_env(), before=before)
     return doc, _markers(doc)
+
+
+def open_with_clauses(
+    agreement: Agreement, copy_kind: str
+) -> tuple[WordDocument, dict[str, CT_P], list[Anchored]]:
+    """The template with the agreement's numbered clauses in place of the CLAUSES
+    marker (which is left for the caller to remove), and where each clause sits."""
+    body = clause_body(agreement)
+    doc, markers = open_template(agreement, copy_kind, body)
+    return doc, markers, body.place(markers[CLAUSES])
 
 
 def finish(doc: WordDocument, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:

@@ -61,6 +61,14 @@ class _Cleaner(DocxTemplate):
     def __init__(self) -> None:
         super().__init__(template_file="")
 
+    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
+        # docxtpl's own steps but its last: that one turns {_{ into {{ (and
+        # }_}, {_%, %_}) across the whole rendered part, values included, so a
+        # name typed with {_{ would print as {{. The template uses no such escapes.
+        src_xml = _PARAGRAPH_START.sub(r"\n<w:p\1", src_xml)
+        dst_xml = (jinja_env or Environment()).from_string(src_xml).render(context)
+        return self.resolve_listing(_PARAGRAPH_AGAIN.sub(r"<w:p\1", dst_xml))
+
     def resolve_listing(self, xml: str) -> str:
         # Turns a tab, newline, \a or \f in a value into Word markup. The
         # prepared template has none of these outside its XML declaration,
@@ -71,6 +79,16 @@ class _Cleaner(DocxTemplate):
 
 
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_PARAGRAPH_AGAIN = re.compile(r"\n<w:p([ >])")
+
+
+def _insert_before_paragraph(body: str, marker: str, xml: str) -> str:
+    at = body.find(marker)
+    start = max((m.start() for m in _PARAGRAPH_START.finditer(body, 0, at)), default=-1) if at >= 0 else -1
+    if start < 0:
+        raise LookupError(f"the Word template has no paragraph holding {marker!r}")
+    return body[:start] + xml + body[start:]
 
 
 @dataclass(frozen=True)
@@ -85,13 +103,20 @@ class WordTemplate:
     content_types: tuple[bytes, bytes]  # without, with the comments part
     document_rels: tuple[bytes, bytes]
 
-    def render(self, context: dict[str, Any], env: Environment) -> WordDocument:
+    def render(
+        self, context: dict[str, Any], env: Environment, before: dict[str, str] | None = None
+    ) -> WordDocument:
         """Render the templated parts with ``context`` as docxtpl does
         (``{%p %}`` and ``{%tr %}`` tags; a newline in a value becomes a
-        break). ``env`` should keep what it compiles: the sources repeat."""
+        break). ``env`` should keep what it compiles: the sources repeat.
+        ``before`` maps a marker text to XML written in front of the body
+        paragraph that holds it, before the body is parsed."""
         cleaner = _Cleaner()
         head, tail = self.document
-        root: CT_Document = parse_xml(head + cleaner.render_xml_part(self.body, None, context, env) + tail)
+        body = cleaner.render_xml_part(self.body, None, context, env)
+        for marker, xml in (before or {}).items():
+            body = _insert_before_paragraph(body, marker, xml)
+        root: CT_Document = parse_xml(head + body + tail)
         rendered = {
             name: _DECLARATION + cleaner.render_xml_part(source, None, context, env).encode("utf-8")
             for name, source in self.parts
