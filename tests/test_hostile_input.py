@@ -187,3 +187,34 @@ def test_compare_refuses_an_author_or_date_word_cannot_hold(mini_library, tmp_pa
         "compare", spec, spec, "-o", out, "--old-library", mini_library, "--date", "0001-01-01"
     )
     assert code == 2 and "give a date from 1980 to 2099" in stderr and not out.exists()
+
+
+# -- settings that would be ignored ----------------------------------------------------------
+
+WELSH = """\
+agreements: [partnership]
+organisation:
+  {name: Teifi Valley University Health Board, short_name: Teifi Valley, type: health_board, nation: wales, headcount: 9000}
+unions: [{name: UNISON, short_name: UNISON}]
+dates: {effective: 2026-04-01}
+clauses:
+  structure.forum:
+    params: {forum_name: Joint Partnership Forum}
+  meetings.chair:
+    variant: co_chairs
+    text: The chief executive chairs.
+"""
+
+
+def test_settings_the_chosen_wording_never_uses_are_warned_of(tmp_path, run_cli):
+    spec = make_tree(tmp_path, {"w.yaml": WELSH}) / "w.yaml"
+    code, _, stderr = run_cli("validate", spec)
+    assert code == 0, stderr
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert any(
+        "structure.forum.params.forum_name: has no effect" in w and "for Wales does not use it" in w
+        for w in warnings
+    ), warnings
+    assert any("meetings.chair.variant: has no effect: the parties' own text replaces" in w for w in warnings)
+    code, _, stderr = run_cli("build", spec, "-o", tmp_path / "out", "-f", "md")
+    assert code == 0 and "warning:" in stderr and "forum_name" in stderr

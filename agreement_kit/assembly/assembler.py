@@ -23,9 +23,16 @@ from .plan import Outline, PlannedClause, Planner
 from .templating import ClauseTemplateError, render
 
 
-def assemble(loaded: LoadedSpec, library: Library) -> list[m.Agreement]:
-    """Assemble every agreement the spec asks for; raise InputError on any problem."""
-    return _Assembler(loaded, library).run()
+def assemble(
+    loaded: LoadedSpec, library: Library, warnings: list[Problem] | None = None
+) -> list[m.Agreement]:
+    """Assemble every agreement the spec asks for; raise InputError on any problem.
+    Settings that would have no effect are added to ``warnings`` when it is given."""
+    assembler = _Assembler(loaded, library)
+    agreements = assembler.run()
+    if warnings is not None:
+        warnings.extend(p for p in assembler.problems if p.severity == "warning")
+    return agreements
 
 
 class _Assembler:
@@ -40,8 +47,8 @@ class _Assembler:
 
     # -- problems -----------------------------------------------------------
 
-    def spec_problem(self, loc: tuple, message: str) -> None:
-        self.problems.append(self.source.problem(loc, message))
+    def spec_problem(self, loc: tuple, message: str, *, severity: str = "error") -> None:
+        self.problems.append(self.source.problem(loc, message, severity=severity))
 
     def fail_if_problems(self) -> None:
         errors = [p for p in self.problems if p.severity == "error"]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ..load import library_models as lm
 from ..load.library import Library, Located
-from ..load.spec_models import CustomClause, Spec
+from ..load.spec_models import ClauseChoice, CustomClause, Spec
+from .templating import template_names
 
 Outline = list[tuple[lm.Section, list["PlannedClause"]]]
 
@@ -31,7 +32,7 @@ class PlannedClause:
 class Planner:
     """Checks the choices and plans the outlines; problems go to ``problem(loc, message)``."""
 
-    def __init__(self, spec: Spec, library: Library, problem: Callable[[tuple, str], None]) -> None:
+    def __init__(self, spec: Spec, library: Library, problem: Callable[..., None]) -> None:
         self.spec = spec
         self.library = library
         self.nation = spec.organisation.nation
@@ -93,11 +94,43 @@ class Planner:
                 self.problem(
                     ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
                 )
+            self.ignored_settings(cid, choice)
             for name in choice.params:
                 if name not in clause.params:
                     have = ", ".join(clause.params) or "none"
                     self.problem(("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}")
         return kinds
+
+    def ignored_settings(self, cid: str, choice: ClauseChoice) -> None:
+        """Warn of settings that change nothing: a value the wording for this nation
+        never uses (a Welsh forum_name under the Welsh wording), or a variant
+        beside the parties' own text."""
+        clause = self.library.clauses[cid].clause
+        if choice.text is not None and choice.variant is not None:
+            self.problem(
+                ("clauses", cid, "variant"),
+                "has no effect: the parties' own text replaces every wording of this clause",
+                severity="warning",
+            )
+        name = (
+            clause.variant_for(self.nation, choice.variant)
+            if choice.variant in (None, *clause.variants)
+            else None
+        )
+        variant = clause.variants.get(name) if name else None
+        sources = [clause.note, *([variant.note] if variant is not None and variant.note else [])]
+        if choice.text is None:
+            sources.append(variant.text if variant is not None else clause.text or "")
+        used = frozenset().union(*(template_names(s) for s in sources))
+        which = f"the \u201c{variant.label}\u201d wording" if variant is not None else "the wording"
+        why = " is replaced by the parties' own text" if choice.text is not None else " does not use it"
+        for param in choice.params:
+            if param in clause.params and param not in used:
+                self.problem(
+                    ("clauses", cid, "params", param),
+                    f"has no effect: {which} of this clause for {self.nation.title()}{why}",
+                    severity="warning",
+                )
 
     def plan(self, kind: str) -> Outline:
         removed = self.spec.removed

@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -170,6 +170,17 @@ class ClauseTemplateError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+@lru_cache(maxsize=4096)
+def template_names(source: str) -> frozenset[str]:
+    """The names a template reads from its context (empty when it is not valid Jinja)."""
+    if "{" not in source:
+        return frozenset()
+    try:
+        return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+    except TemplateSyntaxError:
+        return frozenset()
 
 
 @lru_cache(maxsize=4096)

@@ -29,14 +29,16 @@ class Planned:
         return out_dir / f"{self.agreement.file_stem}-{self.agreement.kind}.{fmt}"
 
 
-def prepare(spec_paths: Iterable[Path | str], library: Library) -> list[Planned]:
+def prepare(
+    spec_paths: Iterable[Path | str], library: Library, warnings: list[Problem] | None = None
+) -> list[Planned]:
     """Load and assemble every spec; raise one InputError with every problem."""
     problems: list[Problem] = []
     planned: list[Planned] = []
     for path in spec_paths:
         try:
             loaded = load_spec(Path(path))
-            planned.extend(Planned(loaded, a) for a in assemble(loaded, library))
+            planned.extend(Planned(loaded, a) for a in assemble(loaded, library, warnings))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -51,8 +53,10 @@ def build(
     formats: Sequence[str] = FORMATS,
     notes: NotesMode = "comments",
     library: Library | None = None,
+    warnings: list[Problem] | None = None,
 ) -> list[Path]:
-    """Build every agreement of every spec in every format; return the paths written."""
+    """Build every agreement of every spec in every format; return the paths written.
+    Settings that have no effect are added to ``warnings`` when it is given."""
     formats = chosen_formats(formats, FORMATS)
     if notes not in NOTES_MODES:
         raise UsageError(f"--notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
@@ -60,7 +64,7 @@ def build(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{display_path(out_dir)}: output path exists and is not a folder")
     library = library or load_library()
-    planned = prepare(spec_paths, library)
+    planned = prepare(spec_paths, library, warnings)
     _refuse_collisions(planned, out_dir, formats)
     rendered = [
         (p.path(out_dir, fmt), render(p.agreement, fmt, notes=notes)) for p in planned for fmt in formats

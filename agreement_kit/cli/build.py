@@ -43,7 +43,12 @@ def build(
     from ..building.build import build as run_build
 
     library = library_at(library_dir) if library_dir else None  # else loaded after the flags are checked
-    paths = run_build(specs, out_dir, formats=formats.split(","), notes=notes, library=library)
+    warnings: list = []
+    paths = run_build(
+        specs, out_dir, formats=formats.split(","), notes=notes, library=library, warnings=warnings
+    )
+    for problem in warnings:
+        err(f"warning: {problem}", "yellow")
     for path in paths:
         click.echo(path)
     err(f"wrote {len(paths)} files to {out_dir}")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..assembly.assembler import assemble
-from ..load.library import BAD_STATUSES, Library, load_library
+from ..load.library import Library, load_library
 from ..load.spec import load_spec
 from ..utils.errors import InputError, Problem, display_path
 from .library_checks import check_library
@@ -54,20 +54,8 @@ def _check_library_at(root: Path) -> list[Problem]:
 
 
 def _check_spec(path: Path, library: Library) -> list[Problem]:
-    loaded = load_spec(path)
-    agreements = assemble(loaded, library)
-    warnings = []
-    for agreement in agreements:
-        for clause in agreement.clauses():
-            for citation in clause.citations:
-                if citation.status in BAD_STATUSES:
-                    warnings.append(
-                        loaded.source.problem(
-                            (),
-                            f"{agreement.short_title} clause {clause.number} ({clause.id})"
-                            f" cites {citation.short},"
-                            f" which is {citation.status}",
-                            severity="warning",
-                        )
-                    )
+    """A spec's problems: errors raise; settings that would have no effect are warnings.
+    (Citations of law not in force are errors in assembly, unless overridden with a reason.)"""
+    warnings: list[Problem] = []
+    assemble(load_spec(path), library, warnings)
     return warnings
