@@ -210,3 +210,285 @@ def test_csv_rows_beyond_the_limit_are_refused(mini_library, tmp_path, monkeypat
 
 def _manifest(out: Path) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+# -- batches: helpers ----------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def spec_for(name: str) -> str:
+    return MINI_SPEC.replace("short_name: Example", f"short_name: {name.title()}").replace(
+        "name: Example NHS Trust", f"name: {name.title()} NHS Trust"
+    )
+
+
+def specs_folder(tmp_path: Path, names=("alpha", "beta", "gamma")) -> Path:
+    return make_tree(tmp_path / "specs", {f"{n}.yaml": spec_for(n) for n in names})
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {e["key"]: e["status"] for e in _manifest(out)["employers"]}
+
+
+def employer(out: Path, key: str) -> dict:
+    return next(e for e in _manifest(out)["employers"] if e["key"] == key)
+
+
+# -- 4. workers die with the batch -----------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_die_with_the_batch(signal_name, mini_library, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = specs_folder(tmp_path, [f"trust{n:03d}" for n in range(300)])
+    command = [sys.executable, "-m", "agreement_kit", "batch", folder, "-o", tmp_path / "out"]
+    command += ["-j", "2", "--library", mini_library, "-q"]
+    batch = subprocess.Popen([str(c) for c in command], cwd=REPO, stdout=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 20
+        while len(workers) < 2 and time.monotonic() < deadline and batch.poll() is None:
+            time.sleep(0.05)
+            workers = _children(batch.pid)
+        assert len(workers) >= 2 and batch.poll() is None, "the batch ended before its workers were seen"
+        time.sleep(0.3)  # the workers are building
+        os.kill(batch.pid, getattr(signal, signal_name))
+        batch.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if _alive(w)], "workers outlived the batch"
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
+        for worker in workers:
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)
+
+
+# -- 5. one batch at a time in an output folder -----------------------------------------------
+
+
+def test_second_batch_into_the_same_folder_is_refused(mini_library, tmp_path, run_cli):
+    import fcntl
+    import os
+
+    folder = specs_folder(tmp_path, ("alpha",))
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = os.open(out / ".agreement-kit.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the first batch, still writing
+        code, _, stderr = run_cli("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+        assert code == 1
+        assert f"another batch is writing to {out}; wait for it or choose another -o" in stderr
+        assert "Traceback" not in stderr and not (out / "manifest.json").exists()
+    finally:
+        os.close(lock)
+    code, _, _ = run_cli("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+    assert code == 0 and statuses(out) == {"alpha": "built"}
+
+
+# -- 6. every failure is the failing employer's alone --------------------------------------------
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_internal_error_in_one_employer_is_isolated(workers, mini_library, tmp_path, run_cli, monkeypatch):
+    import agreement_kit.batch.batch as batch_module
+
+    real = batch_module.assemble
+
+    def assemble(loaded, library):
+        if "Beta" in loaded.spec.organisation.name:
+            raise RuntimeError("boom")
+        return real(loaded, library)
+
+    monkeypatch.setattr(batch_module, "assemble", assemble)
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(
+        "batch", specs_folder(tmp_path), "-o", out, "--library", mini_library, "-j", workers, "-f", "md", "-q"
+    )
+    assert code == 1 and "Traceback" not in stderr
+    assert statuses(out) == {"alpha": "built", "beta": "failed", "gamma": "built"}
+    assert "RuntimeError: boom" in employer(out, "beta")["error"]
+    assert "beta.yaml" in stderr and "boom" in stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_non_utf8_file_name_is_one_employer(workers, mini_library, tmp_path, run_cli):
+    import os
+
+    folder = specs_folder(tmp_path, ("alpha",))
+    (folder / os.fsdecode(b"caf\xe9.yaml")).write_text(spec_for("cafe"))
+    (folder / os.fsdecode(b"bad\xff.yaml")).write_text("organisation: [")
+    out = tmp_path / "out"
+    args = ("batch", folder, "-o", out, "--library", mini_library, "-j", workers, "-f", "md")
+    code, _, stderr = run_cli(*args)
+    assert code == 1 and "Traceback" not in stderr and "internal error" not in stderr
+    manifest = _manifest(out)  # valid UTF-8 JSON
+    rows = {e["key"]: e for e in manifest["employers"]}
+    assert rows["alpha"]["status"] == rows["cafe"]["status"] == "built"
+    assert rows["cafe"]["source"].endswith("caf\\xe9.yaml")
+    assert rows["bad"]["status"] == "failed" and "bad\\xff.yaml" in rows["bad"]["error"]
+    assert "bad\\xff.yaml" in stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize(
+    "error", [PermissionError(13, "Permission denied"), ValueError("unexpected")], ids=["unreadable", "bug"]
+)
+def test_spec_that_cannot_be_loaded_is_one_failed_employer(
+    workers, error, mini_library, tmp_path, run_cli, monkeypatch
+):
+    import agreement_kit.batch.jobs as jobs_module
+
+    real = jobs_module.load_yaml
+
+    def load_yaml(path):
+        if path.name == "beta.yaml":
+            if isinstance(error, OSError):
+                raise PermissionError(error.errno, error.strerror, str(path))
+            raise error
+        return real(path)
+
+    monkeypatch.setattr(jobs_module, "load_yaml", load_yaml)
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(
+        "batch", specs_folder(tmp_path), "-o", out, "--library", mini_library, "-j", workers, "-f", "md", "-q"
+    )
+    assert code == 1 and "Traceback" not in stderr
+    assert statuses(out) == {"alpha": "built", "beta": "failed", "gamma": "built"}
+    message = employer(out, "beta")["error"]
+    assert ("Permission denied" if isinstance(error, OSError) else "ValueError: unexpected") in message
+    assert "beta.yaml" in stderr
+
+
+# -- 7. what a folder holds that is not a spec file ---------------------------------------------------
+
+
+def test_folder_entries_that_are_not_spec_files_are_failed_employers(mini_library, tmp_path, run_cli):
+    import os
+
+    folder = specs_folder(tmp_path, ("alpha",))
+    (folder / "broken.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "dir.yaml").mkdir()
+    (folder / "linked.yaml").symlink_to(folder / "alpha.yaml")  # a link to a real spec is read
+    out = tmp_path / "out"
+    code, _, stderr = run_cli("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-j", "1")
+    assert code == 1 and "Traceback" not in stderr
+    rows = {e["source"].rsplit("/", 1)[-1]: e for e in _manifest(out)["employers"]}
+    assert rows["alpha.yaml"]["status"] == "built"
+    assert "broken symbolic link" in rows["broken.yaml"]["error"]
+    assert "not a regular file" in rows["pipe.yaml"]["error"]
+    assert "directory" in rows["dir.yaml"]["error"]
+    assert rows["linked.yaml"]["status"] == "failed"  # the same organisation as alpha: same folder
+    for name in ("broken.yaml", "pipe.yaml", "dir.yaml"):
+        assert name in stderr
+
+
+# -- 8. temporaries left by a killed batch ------------------------------------------------------------
+
+
+def test_stale_temporaries_under_the_output_folder_are_removed(mini_library, tmp_path, run_cli):
+    folder = specs_folder(tmp_path, ("alpha",))
+    out = tmp_path / "out"
+    outside = tmp_path / "elsewhere"
+    make_tree(outside, {".keep.md.abcd1234.part": "x"})
+    stale = [out / "alpha" / ".alpha-partnership.md.k2_9ab0x.part", out / ".manifest.json.zzzz9999.part"]
+    kept = [out / "alpha" / "notes.part", out / "alpha" / ".notes.part", outside / ".keep.md.abcd1234.part"]
+    for path in stale + kept[:2]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half")
+    (out / "linked").symlink_to(outside)
+    code, _, _ = run_cli("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+    assert code == 0
+    assert not [p for p in stale if p.exists()]
+    assert all(p.exists() for p in kept)
+
+
+# -- 9. nothing read or written outside -o -----------------------------------------------------------
+
+
+def _tamper(out: Path, key: str, change) -> None:
+    record = out / key / ".agreement-kit.json"
+    data = json.loads(record.read_text())
+    change(data)
+    record.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("where", ["../../secret.txt", "ABSOLUTE", "../beta/beta-partnership.md"])
+def test_tampered_record_pointing_outside_is_rebuilt(where, mini_library, tmp_path, run_cli):
+    import hashlib
+
+    folder = specs_folder(tmp_path, ("alpha", "beta"))
+    out = tmp_path / "out"
+    args = ("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+    assert run_cli(*args)[0] == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not an agreement")
+    target = secret if where != "../beta/beta-partnership.md" else out / "beta" / "beta-partnership.md"
+    path = f"alpha/{where}" if where != "ABSOLUTE" else str(secret)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    _tamper(out, "alpha", lambda d: d.update(outputs=[{"path": path, "sha256": digest}]))
+    assert run_cli(*args)[0] == 0
+    assert statuses(out) == {"alpha": "built", "beta": "unchanged"}
+    assert [o["path"] for o in employer(out, "alpha")["outputs"]] == ["alpha/alpha-partnership.md"]
+
+
+def test_record_that_is_a_link_out_of_the_folder_is_not_read(mini_library, tmp_path, run_cli):
+    folder = specs_folder(tmp_path, ("alpha",))
+    out = tmp_path / "out"
+    args = ("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+    assert run_cli(*args)[0] == 0
+    record = out / "alpha" / ".agreement-kit.json"
+    moved = tmp_path / "record.json"
+    moved.write_bytes(record.read_bytes())
+    record.unlink()
+    record.symlink_to(moved)
+    assert run_cli(*args)[0] == 0
+    assert statuses(out) == {"alpha": "built"}
+    assert not record.is_symlink() and moved.read_bytes() != b""
+
+
+def test_employer_folder_that_links_out_of_the_output_folder_is_refused(mini_library, tmp_path, run_cli):
+    folder = specs_folder(tmp_path, ("alpha", "beta"))
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "alpha").symlink_to(elsewhere, target_is_directory=True)
+    code, _, stderr = run_cli("batch", folder, "-o", out, "--library", mini_library, "-f", "md", "-q")
+    assert code == 1 and "Traceback" not in stderr
+    assert statuses(out) == {"alpha": "failed", "beta": "built"}
+    assert "symbolic link" in employer(out, "alpha")["error"]
+    assert list(elsewhere.iterdir()) == []
