@@ -36,6 +36,7 @@ value.
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -71,21 +72,23 @@ def read_xlsx(path: Path, name: str, max_rows: int) -> list[list[Any]]:
         raise fail("reading .xlsx needs openpyxl: pip install 'agreement-kit[xlsx]'") from None
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_package(archive)
+            formulas = _check_package(archive)
     except _Refused as exc:
         raise fail(str(exc)) from None
     except Exception as exc:  # zipfile raises many types for a damaged archive
         raise fail(f"not a readable .xlsx workbook ({exc})") from None
     books = []
     try:
-        for data_only in (True, False):
+        # a second, formula-reading pass only when the package has formulas
+        for data_only in (True, False)[: 2 if formulas else 1]:
             books.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
     except Exception as exc:  # openpyxl raises many types for a bad file
         for book in books:
             book.close()
         raise fail(f"not a readable .xlsx workbook ({_first_line(exc)})") from None
     try:
-        return _read_rows(books[0].worksheets[0], books[1].worksheets[0], name, max_rows)
+        formula_sheet = books[1].worksheets[0] if len(books) > 1 else None
+        return _read_rows(books[0].worksheets[0], formula_sheet, name, max_rows)
     except InputError:
         raise
     except Exception as exc:  # the scan above makes this rare: a part openpyxl cannot make sense of
@@ -100,18 +103,19 @@ def _first_line(exc: Exception) -> str:
 
 
 def _read_rows(values_sheet: Any, formula_sheet: Any, name: str, max_rows: int) -> list[list[Any]]:
-    """Walks the sheet twice in step: once for the values Excel saved, once
-    to see which cells are formulas."""
+    """Walks the sheet for the values Excel saved and, when the package has
+    formulas, a second time in step to see which cells are formulas."""
     from openpyxl.utils import get_column_letter
 
     for sheet in (values_sheet, formula_sheet):
-        sheet.reset_dimensions()  # read every row, whatever range the sheet declares
+        if sheet is not None:
+            sheet.reset_dimensions()  # read every row, whatever range the sheet declares
     rows: list[list[Any]] = []
     unsaved: list[tuple[int, int]] = []  # (row, column) of formulas without a saved value
     cells = 0
     pairs = zip(
         values_sheet.iter_rows(min_row=1, min_col=1, values_only=True),
-        formula_sheet.iter_rows(min_row=1, min_col=1),
+        formula_sheet.iter_rows(min_row=1, min_col=1) if formula_sheet else itertools.repeat(()),
         strict=False,
     )
     for number, (values, formulas) in enumerate(pairs, start=1):
@@ -149,12 +153,13 @@ def _read_rows(values_sheet: Any, formula_sheet: Any, name: str, max_rows: int) 
 # -- the scan of the package before openpyxl reads it ------------------------------
 
 
-def _check_package(archive: zipfile.ZipFile) -> None:
+def _check_package(archive: zipfile.ZipFile) -> int:
+    """Scan every XML part; return how many formulas the package holds."""
     infos = [i for i in archive.infolist() if not i.is_dir()]
     total = sum(i.file_size for i in infos)
     if total > MAX_PACKAGE_BYTES:
         raise _Refused(f"inflates to {total:,} bytes; the limit is {MAX_PACKAGE_BYTES:,}")
-    counts = {"cells": 0, "strings": 0}
+    counts = {"cells": 0, "strings": 0, "formulas": 0}
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
             raise _Refused(
@@ -165,6 +170,7 @@ def _check_package(archive: zipfile.ZipFile) -> None:
             if not (info.filename.lower().endswith(_XML_NAMES) or _looks_like_xml(head)):
                 continue  # an image or other binary part, never parsed as XML
             _scan_part(info.filename, head, stream, counts)
+    return counts["formulas"]
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -199,6 +205,8 @@ def _scan_part(part: str, head: bytes, stream: Any, counts: dict[str, int]) -> N
                     raise over("cells in one row", MAX_ROW_CELLS)
                 if counts["cells"] > MAX_CELLS:
                     raise _Refused(f"has more than {MAX_CELLS:,} cells")
+            elif main and local == "f":
+                counts["formulas"] += 1
         elif main and local in ("row", "si"):
             state.update(unit_depth=state["depth"], unit_elements=0, row_cells=0)
             if local == "si":
