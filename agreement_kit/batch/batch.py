@@ -16,32 +16,35 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from .. import __version__
 from ..assembly.assembler import assemble
 from ..load.library import Library, load_library
 from ..load.parse import parse
 from ..load.spec import LoadedSpec
-from ..load.spec_models import Spec, slugify
-from ..load.yaml_source import SourceMap, load_yaml
+from ..load.spec_models import Spec
 from ..render import FORMATS, NOTES_MODES, NotesMode, render
 from ..utils.atomic_write import write_atomic
 from ..utils.epoch import source_date_epoch
-from ..utils.errors import InputError, UsageError, display_path
+from ..utils.errors import InputError, UsageError
+from .guard import Unsafe, die_with_parent, employer_folder, exclusive, read_inside, remove_stale_temporaries
+from .jobs import (
+    ROW,
+    Job,
+    dedupe,
+    describe,
+    jobs_from_folder,
+    jobs_from_source,
+    jobs_from_table,
+    printable,
+)
+
+# collecting the jobs lives in jobs.py; these names are the feature's API
+__all__ = ["Job", "Outcome", "jobs_from_folder", "jobs_from_source", "jobs_from_table", "run_batch"]
 
 RECORD = ".agreement-kit.json"
-_ROW = " row "  # joins a table's name and a row number in a job's source
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class Job:
-    key: str  # output folder name
-    label: str  # where the spec came from: a file, or a table row
-    data: dict[str, Any] | None
-    source: SourceMap | None
-    error: str | None = None  # a failure found before the job could run
 
 
 @dataclass
@@ -90,85 +93,15 @@ def input_hash(
     return _sha256(canonical.encode())[:32]
 
 
-# -- collecting jobs ----------------------------------------------------------
-
-
-def jobs_from_source(source: Path, base: Path | None, library: Library) -> list[Job]:
-    """The employers of a batch: a folder of specs, or a .csv/.xlsx table over a base spec."""
-    if source.is_dir():
-        return jobs_from_folder(source)
-    if source.suffix.lower() in (".csv", ".xlsx"):
-        if base is None:
-            raise UsageError("a table needs --base SPEC: the spec its rows override")
-        return jobs_from_table(source, base, library)
-    raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
-
-
-def jobs_from_folder(folder: Path) -> list[Job]:
-    paths = sorted(p for p in folder.glob("*.y*ml") if p.is_file())
-    if not paths:
-        raise UsageError(f"{display_path(folder)}: no .yaml specs in this folder")
-    jobs = []
-    for path in paths:
-        try:
-            data, source = load_yaml(path)
-        except InputError as exc:
-            jobs.append(Job(slugify(path.stem), display_path(path), None, None, error="\n".join(exc.lines())))
-            continue
-        jobs.append(Job(_stem(data, path.stem), display_path(path), data, source))
-    return jobs
-
-
-def jobs_from_table(table: Path, base: Path, library: Library) -> list[Job]:
-    from .table import table_rows
-
-    base_data, base_source = load_yaml(base)
-    if not isinstance(base_data, dict):
-        raise InputError([base_source.problem((), "the base spec must be a mapping")])
-    rows = table_rows(table, base_data, base_source, library)
-    return [
-        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)}{_ROW}{r.number}", r.data, r.source)
-        for r in rows
-    ]
-
-
-def _stem(data: Any, fallback: str) -> str:
-    org = data.get("organisation") if isinstance(data, dict) else None
-    if isinstance(org, dict):
-        slug = org.get("slug")
-        if isinstance(slug, str) and slug == slugify(slug):
-            return slug
-        if isinstance(org.get("short_name"), str):
-            return slugify(org["short_name"])
-    return slugify(fallback)
-
-
-def _dedupe(jobs: list[Job]) -> list[Job]:
-    """Two employers never share an output folder: the later ones fail instead."""
-    seen: dict[str, str] = {}
-    out = []
-    for job in jobs:
-        if job.key in seen and job.error is None:
-            job = Job(
-                job.key + "-duplicate",
-                job.label,
-                None,
-                None,
-                error=f"writes to the same folder ({job.key}/) as {seen[job.key]};"
-                " give it a distinct organisation.slug",
-            )
-        seen.setdefault(job.key, job.label)
-        out.append(job)
-    return out
-
-
 # -- running one job (in a worker process) -------------------------------------
 
 _LIBRARY: Library | None = None
 
 
-def _init_worker(library_root: str) -> None:
+def _init_worker(library_root: str, parent: int | None = None) -> None:
     global _LIBRARY
+    if parent is not None:  # a worker process: it ends with the batch
+        die_with_parent(parent)
     _LIBRARY = load_library(Path(library_root))
 
 
@@ -181,11 +114,33 @@ def _run_job(
     epoch: int | None,
     force: bool,
 ) -> Outcome:
+    """One employer, whatever goes wrong: every failure is this employer's
+    failed outcome, never an exception that stops the batch."""
+    try:
+        return _build_job(job, out_dir, formats, notes, fingerprint, epoch, force)
+    except Exception as exc:
+        version = _LIBRARY.version if _LIBRARY else None
+        return Outcome(job.key, job.label, "failed", library_version=version, error=describe(exc))
+
+
+def _build_job(
+    job: Job,
+    out_dir: str,
+    formats: Sequence[str],
+    notes: NotesMode,
+    fingerprint: str,
+    epoch: int | None,
+    force: bool,
+) -> Outcome:
     outcome = Outcome(job.key, job.label, "failed", library_version=_LIBRARY.version if _LIBRARY else None)
     if job.error is not None:
         outcome.error = job.error
         return outcome
-    folder = Path(out_dir) / job.key
+    try:
+        folder = employer_folder(Path(out_dir), job.key)
+    except Unsafe as exc:
+        outcome.error = str(exc)
+        return outcome
     outcome.input_hash = input_hash(job, fingerprint, formats, notes, epoch)
     if not force:
         previous = _intact_record(folder, outcome.input_hash)
@@ -204,7 +159,7 @@ def _run_job(
             for fmt in formats
         ]
     except InputError as exc:
-        outcome.error = "\n".join(exc.lines())
+        outcome.error = printable("\n".join(exc.lines()))
         return outcome
     for path, data in rendered:
         write_atomic(path, data)
@@ -217,16 +172,21 @@ def _run_job(
 
 
 def _intact_record(folder: Path, expected_hash: str) -> list[dict[str, str]] | None:
-    """The previous outputs, if they were built from the same inputs and are untouched."""
+    """The previous outputs, if they were built from the same inputs and are
+    untouched; a record is trusted only for files in this employer's own
+    folder, read through no link."""
     try:
-        record = json.loads((folder / RECORD).read_text())
+        record = json.loads(read_inside(folder.parent, f"{folder.name}/{RECORD}"))
         if record.get("input_hash") != expected_hash:
             return None
-        for output in record["outputs"]:
-            if _sha256((folder.parent / output["path"]).read_bytes()) != output["sha256"]:
+        outputs = record["outputs"]
+        for output in outputs:
+            if not output["path"].startswith(f"{folder.name}/"):
                 return None
-        return record["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+            if _sha256(read_inside(folder.parent, output["path"])) != output["sha256"]:
+                return None
+        return outputs
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, Unsafe):
         return None
 
 
@@ -261,13 +221,30 @@ def run_batch(
         raise UsageError(f"unknown format {bad[0]!r}; choose from {', '.join(FORMATS)}")
     workers = workers or os.cpu_count() or 1
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = _dedupe(jobs)
+    with exclusive(out_dir):
+        remove_stale_temporaries(out_dir)
+        return _run_locked(dedupe(jobs), out_dir, library, formats, notes, workers, force, progress)
+
+
+def _run_locked(
+    jobs: list[Job],
+    out_dir: Path,
+    library: Library,
+    formats: Sequence[str],
+    notes: NotesMode,
+    workers: int,
+    force: bool,
+    progress: Callable[[Outcome, int, int], None] | None,
+) -> BatchResult:
     fingerprint = library_fingerprint(library)
     epoch = _epoch_seconds()  # checked here, once, rather than failing in every worker
-    args = (str(out_dir), tuple(formats), notes, fingerprint, epoch, force)
+    # employer folders are checked against the real output folder, links resolved
+    args = (str(out_dir.resolve()), tuple(formats), notes, fingerprint, epoch, force)
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:
+        outcome.source = printable(outcome.source)
+        outcome.error = None if outcome.error is None else printable(outcome.error)
         outcomes.append(outcome)
         if progress:
             progress(outcome, len(outcomes), len(jobs))
@@ -278,7 +255,7 @@ def run_batch(
             done(_run_job(job, *args))
     else:
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(str(library.root),)
+            max_workers=workers, initializer=_init_worker, initargs=(str(library.root), os.getpid())
         ) as pool:
             submitted = {pool.submit(_run_job, job, *args): job for job in jobs}
             try:
@@ -289,7 +266,7 @@ def run_batch(
                     try:
                         done(future.result())
                     except Exception as exc:  # a worker died: record it, keep going
-                        done(Outcome(job.key, job.label, "failed", error=f"worker failed: {exc}"))
+                        done(Outcome(job.key, job.label, "failed", error=f"worker failed: {describe(exc)}"))
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -320,7 +297,8 @@ def _manifest(
         "source_date_epoch": epoch,
         "employers": [{k: v for k, v in asdict(o).items() if v is not None} for o in outcomes],
     }
-    return (json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n").encode()
+    text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")  # valid UTF-8, whatever a name held
 
 
 def plain_progress(stream: TextIO | None = None) -> Callable[[Outcome, int, int], None]:
@@ -337,7 +315,7 @@ def error_lines(outcome: Outcome) -> list[str]:
     """A failed employer's error, a line each, every line saying where it
     comes from: a validation message names its file and line already
     ("t.csv:5: ..."); anything else is prefixed with the employer's source."""
-    origin = outcome.source.split(_ROW)[0]  # a table row's source is "<table> row <n>"
+    origin = outcome.source.split(ROW)[0]  # a table row's source is "<table> row <n>"
     return [
         line if line.startswith(origin) else f"{outcome.source}: {line}"
         for line in (outcome.error or "failed").splitlines()

@@ -56,17 +56,9 @@ class Row:
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     name = display_path(path)
     if path.suffix.lower() == ".xlsx":
-        try:
-            import openpyxl
-        except ImportError:
-            raise InputError(
-                [Problem(name, None, "", "reading .xlsx needs openpyxl: pip install 'agreement-kit[xlsx]'")]
-            ) from None
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a bad file
-            raise InputError([Problem(name, None, "", f"not a readable .xlsx workbook ({exc})")]) from None
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        from .xlsx import read_xlsx
+
+        rows = read_xlsx(path, name, MAX_ROWS)
     elif path.suffix.lower() == ".csv":
         rows = _read_csv(path, name)
     else:
@@ -76,10 +68,15 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if len(rows) > MAX_ROWS + 1:
         raise InputError([Problem(name, None, "", f"more than {MAX_ROWS:,} rows")])
     header = ["" if h is None else str(h).strip() for h in rows[0]]
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
+    # a row of blank or whitespace-only cells is a blank row, never an employer
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if not all(_blank(v) for v in r)]
     if not body:
         raise InputError([Problem(name, 2, "", "the table names its columns but has no employer rows")])
     return header, body
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _read_csv(path: Path, name: str) -> list[list[Any]]:
@@ -92,6 +89,8 @@ def _read_csv(path: Path, name: str) -> list[list[Any]]:
             starts_at = 1  # the line the next row begins on
             try:
                 for row in reader:
+                    if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are read, no more
+                        raise InputError([Problem(name, None, "", f"more than {MAX_ROWS:,} rows")])
                     rows.append(row)
                     starts_at = reader.line_num + 1
             except csv.Error as exc:  # named at the line its row starts, not where the file ran out
@@ -128,7 +127,7 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
         data = copy.deepcopy(base)
         columns: dict[Loc, str] = {}
         for column, (loc, param), value in zip(header, targets, values, strict=False):  # short rows: blanks
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if _blank(value):
                 continue
             try:
                 _set(data, loc, _convert(value, loc, param))
