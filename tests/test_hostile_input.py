@@ -194,7 +194,11 @@ def test_compare_refuses_an_author_or_date_word_cannot_hold(mini_library, tmp_pa
 WELSH = """\
 agreements: [partnership]
 organisation:
-  {name: Teifi Valley University Health Board, short_name: Teifi Valley, type: health_board, nation: wales, headcount: 9000}
+  name: Teifi Valley University Health Board
+  short_name: Teifi Valley
+  type: health_board
+  nation: wales
+  headcount: 9000
 unions: [{name: UNISON, short_name: UNISON}]
 dates: {effective: 2026-04-01}
 clauses:
