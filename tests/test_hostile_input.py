@@ -222,3 +222,20 @@ def test_settings_the_chosen_wording_never_uses_are_warned_of(tmp_path, run_cli)
     assert any("meetings.chair.variant: has no effect: the parties' own text replaces" in w for w in warnings)
     code, _, stderr = run_cli("build", spec, "-o", tmp_path / "out", "-f", "md")
     assert code == 0 and "warning:" in stderr and "forum_name" in stderr
+
+
+def test_a_full_disk_names_the_file_and_leaves_nothing_half_written(
+    tmp_path, run_cli, monkeypatch, mini_library
+):
+    import errno
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    spec = make_tree(tmp_path, {"s.yaml": MINI_SPEC}) / "s.yaml"
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", spec, "-o", out, "--library", mini_library, "-f", "md")
+    assert code == 1 and "Traceback" not in stderr
+    assert "example-partnership.md: No space left on device" in stderr
+    assert not [p for p in out.rglob("*") if p.is_file()]
