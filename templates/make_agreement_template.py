@@ -1,7 +1,7 @@
 """Build templates/agreement.docx, the Word template the .docx renderer fills.
 
 When to run it: after changing anything below (page, styles, cover, header
-and footer, signature block, schedule of unions), from the repository root:
+and footer, signature block, marker paragraphs), from the repository root:
 
     python templates/make_agreement_template.py
 
@@ -18,14 +18,15 @@ The template is a docxtpl (Jinja) document. What it holds:
   "Clause Item", "Note Text", "Cover Text", "Cover Label", "Table Text",
   "toc 1"/"toc 2", "annotation text" and "annotation reference" (Word
   comments), and the table styles "Agreement Table" and "Signature Table";
-- the cover, the header and footer, the signature block and the schedule of
-  recognised unions, written with docxtpl tags ({{ title }}, {%p for %},
-  {%tr for %}; see the context built in agreement_kit/render/word/document.py);
-- three marker paragraphs, ``{{ contents }}``, ``{{ clauses }}`` and
-  ``{{ drafting_notes }}``: the renderer replaces each with content it builds
-  in code (the table of contents field, the numbered clauses, the appendix of
-  drafting notes). Move them to move that content; keep each alone in its
-  own paragraph.
+- the cover, the header and footer and the signature block, written with
+  docxtpl tags ({{ title }}, {%p for %}, {%tr for %}; see the context built
+  in agreement_kit/render/word/document.py);
+- four marker paragraphs, ``{{ contents }}``, ``{{ clauses }}``,
+  ``{{ schedules }}`` and ``{{ drafting_notes }}``: the renderer replaces each
+  with content it builds in code (the table of contents field, the numbered
+  clauses, the schedules as tables in the "Agreement Table" style, the
+  appendix of drafting notes). Move them to move that content; keep each
+  alone in its own paragraph.
 
 Style ids matter: the renderer writes paragraphs by style id (Heading1,
 Heading2, ClauseText, ClauseNumber, ClauseItem, NoteText, TOC1, TOC2,
@@ -446,7 +447,7 @@ def _body(doc: DocumentObject) -> None:
     doc.add_paragraph("{{ contents }}")
     doc.add_paragraph("{{ clauses }}")
     _signatures(doc)
-    _unions(doc)
+    doc.add_paragraph("{{ schedules }}")
     doc.add_paragraph("{{ drafting_notes }}")
 
 
@@ -523,27 +524,6 @@ def _signatures(doc: DocumentObject) -> None:
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     _widths(table, (Mm(70), Mm(55), TEXT_W - Mm(125)))
     doc.add_paragraph("{%p endfor %}")
-
-
-def _unions(doc: DocumentObject) -> None:
-    heading = doc.add_paragraph("Schedule 1: Recognised trade unions", style="Heading 1")
-    heading.paragraph_format.page_break_before = True
-    doc.add_paragraph(
-        "{% if parties|length > 1 %}The employers recognise{% else %}The employer recognises"
-        "{% endif %} the following trade unions under this agreement.",
-        style="Normal",
-    )
-    table = doc.add_table(rows=4, cols=3)
-    table.style = doc.styles["Agreement Table"]
-    _header_row(table.rows[0], ("Trade union", "Short name", "Recognised for"), doc)
-    table.rows[1].cells[0].paragraphs[0].add_run("{%tr for u in unions %}")
-    fields = ("{{ u.name }}", "{{ u.short_name }}", "{{ u.represents }}")
-    for cell, text in zip(table.rows[2].cells, fields, strict=True):
-        cell.paragraphs[0].style = doc.styles["Table Text"]
-        cell.paragraphs[0].add_run(text)
-    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    _widths(table, (Mm(65), Mm(25), TEXT_W - Mm(90)))
-    doc.add_paragraph()
 
 
 def _header_row(row, labels: tuple[str, ...], doc: DocumentObject) -> None:

@@ -361,7 +361,7 @@ def test_template_with_a_column_loop_is_refused(tmp_path):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":
-                data = data.replace(b"{{ u.short_name }}", b"{%tc for x in u.extra %}{{ x }}{%tc endfor %}")
+                data = data.replace(b"{{ s.detail }}", b"{%tc for x in s.extra %}{{ x }}{%tc endfor %}")
             target.writestr(info, data)
     with pytest.raises(ValueError, match=r"columns.docx: .*\{%tc %\} column loop"):
         load_template(edited)
@@ -571,8 +571,9 @@ def test_template_script_rebuilds_the_template(tmp_path):
     for marker in (
         "{{ contents }}",
         "{{ clauses }}",
+        "{{ schedules }}",
         "{{ drafting_notes }}",
-        "{%tr for u in unions %}",
+        "{%tr for s in side.rows %}",
     ):
         assert marker in text or marker in "".join(
             c.text for t in docx.Document(str(built)).tables for r in t.rows for c in r.cells

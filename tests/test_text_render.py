@@ -180,7 +180,8 @@ def test_markdown_has_every_section_and_clause_heading(agreement, notes):
         assert f"{section.number}. {section.title}" in h2
     for clause in agreement.clauses():
         assert f"{clause.number} {clause.title}" in h3, clause.id
-    assert "Contents" in h2 and "Schedule: Recognised trade unions" in h2 and "Signatures" in h2
+    assert "Contents" in h2 and "Schedule 1: Recognised trade unions" in h2 and "Signatures" in h2
+    assert h2.index("Signatures") < h2.index("Schedule 1: Recognised trade unions")  # the order Word has
 
 
 @pytest.mark.parametrize("notes", MODES)
@@ -217,11 +218,16 @@ def test_paragraph_numbers_and_letters(agreement):
         assert f"(a) {squash(plain(block.items[0]))}" in paragraphs
 
 
-def test_union_schedule_is_a_table(agreement):
+def test_every_schedule_is_a_table_and_the_first_lists_the_unions(agreement):
     for page in (md_html(agreement), render_html(agreement)):
-        rows = [[text(td) for td in Tree(page).find("td", node=tr)] for tr in Tree(page).find("tr")]
-        rows = [r for r in rows if r]
-        assert [r[:2] for r in rows] == [[u.name, u.short_name] for u in agreement.unions]
+        tree = Tree(page)
+        tables = list(tree.find("table"))
+        assert len(tables) == len(agreement.schedules)
+        for table, schedule in zip(tables, agreement.schedules, strict=True):
+            rows = [[text(td) for td in tree.find("td", node=tr)] for tr in tree.find("tr", node=table)]
+            assert len([r for r in rows if r]) == len(schedule.rows)
+        unions = [[text(td) for td in tree.find("td", node=tr)] for tr in tree.find("tr", node=tables[0])]
+        assert [r[:2] for r in unions if r] == [[u.name, u.short_name] for u in agreement.unions]
 
 
 def test_markdown_footnotes_one_per_note(agreement):

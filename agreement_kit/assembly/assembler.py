@@ -16,10 +16,11 @@ from ..load.spec import LoadedSpec
 from ..load.spec_models import CustomClause, Spec
 from ..utils.errors import InputError, Problem
 from . import model as m
-from .context import agreement_record, template_context
+from .context import agreement_record, template_context, union_line
 from .integrity import integrity_problems
-from .markup import MarkupError, parse
+from .markup import MarkupError, number_paragraphs, parse
 from .plan import Outline, PlannedClause, Planner
+from .schedules import build_schedules
 from .templating import ClauseTemplateError, render
 
 
@@ -75,7 +76,14 @@ class _Assembler:
         self.fail_if_problems()
         self.problems.extend(integrity_problems(agreements, self.spec, self.source, self.library))
         self.fail_if_problems()
+        agreements = [replace(a, schedules=self._schedules(a, agreements)) for a in agreements]
+        self.fail_if_problems()
         return agreements
+
+    def _schedules(self, agreement: m.Agreement, agreements: list[m.Agreement]) -> tuple[m.Schedule, ...]:
+        kind = agreement.kind
+        context = template_context(self.spec, self.library.kinds[kind], kind, self._in_force)
+        return build_schedules(agreement, agreements, self.spec, self.library, context, self.problems)
 
     # -- rendering ----------------------------------------------------------
 
@@ -186,7 +194,7 @@ class _Assembler:
         else:
             blocks = self._template(located, model_field, model_text, ctx)
         if clause.generated == "unions":
-            unions = (m.ItemList(tuple((m.Text(_union_line(u)),) for u in self.spec.unions)),)
+            unions = (m.ItemList(tuple((m.Text(union_line(u)),) for u in self.spec.unions)),)
             blocks += unions
             if provenance.model_blocks:
                 provenance = replace(provenance, model_blocks=provenance.model_blocks + unions)
@@ -201,7 +209,7 @@ class _Assembler:
             self._citation(key) for key in clause.references_when_in_force if self._in_force(key)
         )
         return m.Clause(
-            clause.id, number, clause.title, _number_paragraphs(blocks, number), note, citations, provenance
+            clause.id, number, clause.title, number_paragraphs(blocks, number), note, citations, provenance
         )
 
     def _render_added(
@@ -215,7 +223,7 @@ class _Assembler:
         )
         provenance = m.Provenance("added", None, reason=custom.reason)
         return m.Clause(
-            custom.id, number, custom.title, _number_paragraphs(blocks, number), note, (), provenance
+            custom.id, number, custom.title, number_paragraphs(blocks, number), note, (), provenance
         )
 
     def _params(self, located: Located, choice) -> tuple[dict[str, Any], tuple[m.ParamValue, ...]]:
@@ -369,25 +377,6 @@ class _RemovedTarget(MarkupError):
     def __init__(self, target: str) -> None:
         super().__init__(f"cross-reference to {target}, which remove: leaves out")
         self.target = target
-
-
-def _number_paragraphs(blocks: tuple[m.Block, ...], number: str) -> tuple[m.Block, ...]:
-    """Give each paragraph a sub-number (4.3.1...) when a clause has more than one."""
-    paragraphs = [b for b in blocks if isinstance(b, m.Paragraph)]
-    if len(paragraphs) < 2:
-        return blocks
-    out, n = [], 0
-    for block in blocks:
-        if isinstance(block, m.Paragraph):
-            n += 1
-            block = m.Paragraph(block.inlines, f"{number}.{n}")
-        out.append(block)
-    return tuple(out)
-
-
-def _union_line(union) -> str:
-    line = union.name if union.short_name == union.name else f"{union.name} ({union.short_name})"
-    return f"{line}, for {union.represents}" if union.represents else line
 
 
 def _with_blocks(clause: m.Clause, blocks: tuple[m.Block, ...]) -> m.Clause:

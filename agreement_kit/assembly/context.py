@@ -73,3 +73,8 @@ def agreement_record(
         definitions=definitions,
         omitted=omitted,
     )
+
+
+def union_line(union: Any) -> str:
+    line = union.name if union.short_name == union.name else f"{union.name} ({union.short_name})"
+    return f"{line}, for {union.represents}" if union.represents else line

@@ -31,6 +31,7 @@ from ..load.spec_models import Spec
 from ..load.yaml_source import SourceMap
 from ..utils.errors import Problem
 from . import model as m
+from .templating import and_list, plural, uk_date, words
 
 
 def integrity_problems(
@@ -184,7 +185,7 @@ class _Checker:
                 try:
                     if holds(check.require, context):
                         continue
-                    message = " ".join(_ENV.from_string(check.message).render(context).split())
+                    message = " ".join(ENV.from_string(check.message).render(context).split())
                 except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
                     problems.append(located.problem(f"checks.{i}", f"check failed to run: {exc}"))
                     continue
@@ -193,12 +194,14 @@ class _Checker:
         return problems
 
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined)
+ENV = SandboxedEnvironment(undefined=StrictUndefined)
+"""For rules and schedule cells: strict and sandboxed, with the clause-text filters."""
+ENV.filters.update(words=words, uk_date=uk_date, and_list=and_list, plural=plural)
 
 
 @lru_cache(maxsize=256)
 def _expression(source: str) -> Any:
-    return _ENV.compile_expression(source, undefined_to_none=False)
+    return ENV.compile_expression(source, undefined_to_none=False)
 
 
 def holds(expression: str, context: dict[str, Any]) -> bool:
@@ -207,9 +210,13 @@ def holds(expression: str, context: dict[str, Any]) -> bool:
 
 
 def clause_values(agreements: list[m.Agreement]) -> dict[str, dict[str, Any]]:
-    """Each clause in the agreements by id: its parameter values and chosen variant."""
+    """Each clause in the agreements by id: its parameter values, chosen variant and its label."""
     return {
-        c.id: {**{p.name: p.value for p in c.provenance.params}, "variant": c.provenance.variant}
+        c.id: {
+            **{p.name: p.value for p in c.provenance.params},
+            "variant": c.provenance.variant,
+            "variant_label": c.provenance.variant_label,
+        }
         for a in agreements
         for c in a.clauses()
     }

@@ -154,3 +154,17 @@ def _append(out: list[Inline], item: Text) -> None:
         out[-1] = Text(out[-1].text + item.text, item.bold, item.italic)
     else:
         out.append(item)
+
+
+def number_paragraphs(blocks: tuple[Block, ...], number: str) -> tuple[Block, ...]:
+    """Give each paragraph a sub-number (4.3.1...) when a clause has more than one."""
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    if len(paragraphs) < 2:
+        return blocks
+    out, n = [], 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            n += 1
+            block = Paragraph(block.inlines, f"{number}.{n}")
+        out.append(block)
+    return tuple(out)

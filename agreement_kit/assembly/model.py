@@ -154,6 +154,25 @@ class Omitted:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """A table after the signatures: the recognised unions, the Forum's terms of
+    reference, the meeting calendar, a form, the departures from the model."""
+
+    id: str
+    number: int
+    title: str
+    intro: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...]  # relative
+    drafting_only: bool = False  # left out of signing copies
+
+    @property
+    def heading(self) -> str:
+        return f"Schedule {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
 class Agreement:
     kind: str
     title: str
@@ -172,6 +191,11 @@ class Agreement:
     sections: tuple[Section, ...]
     definitions: tuple[Definition, ...] = field(default=())
     omitted: tuple[Omitted, ...] = field(default=())
+    schedules: tuple[Schedule, ...] = field(default=())
+
+    def schedules_for(self, signing: bool) -> tuple[Schedule, ...]:
+        """The schedules a copy carries: a signing copy leaves out drafting-only ones."""
+        return tuple(s for s in self.schedules if not (signing and s.drafting_only))
 
     def clauses(self) -> list[Clause]:
         return [c for s in self.sections for c in s.clauses]

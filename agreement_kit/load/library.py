@@ -9,10 +9,11 @@ from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import clauses_dir
 from . import library_models as lm
 from . import register_models as rm
+from . import schedule_models as sm
 from .parse import parse
 from .yaml_source import Loc, SourceMap, load_yaml
 
-RESERVED = {"agreements.yaml", "terms.yaml", "references.yaml", "unions.yaml"}
+RESERVED = {"agreements.yaml", "terms.yaml", "references.yaml", "unions.yaml", "schedules.yaml"}
 BAD_STATUSES = {"repealed", "superseded"}
 
 
@@ -55,6 +56,7 @@ class Library:
     instruments: dict[str, rm.Instrument]
     sources: dict[str, SourceMap]  # by reserved file name
     known_unions: tuple[rm.KnownUnion, ...] = ()  # from the optional unions.yaml
+    schedules: tuple[sm.ScheduleDef, ...] = ()  # from the optional schedules.yaml
 
     def outline_ids(self, kind: str) -> list[str]:
         return [e.clause for s in self.kinds[kind].sections for e in s.entries()]
@@ -78,7 +80,12 @@ def load_library(root: Path | None = None) -> Library:
     kinds_file, kinds_src = load(root / "agreements.yaml", lm.KindsFile)
     terms_file, terms_src = load(root / "terms.yaml", lm.TermsFile)
     refs_file, refs_src = load(root / "references.yaml", rm.ReferencesFile)
+    # unions.yaml and schedules.yaml are optional: a library without them names no unions to look for
+    # and has no schedules beyond those its agreements write themselves.
     unions_file = load(root / "unions.yaml", rm.UnionsFile)[0] if (root / "unions.yaml").is_file() else None
+    schedules_file, schedules_src = (None, None)
+    if (root / "schedules.yaml").is_file():
+        schedules_file, schedules_src = load(root / "schedules.yaml", sm.SchedulesFile)
 
     clauses: dict[str, Located] = {}
     for path in sorted(root.glob("*.yaml")):
@@ -113,7 +120,10 @@ def load_library(root: Path | None = None) -> Library:
         instruments=dict(refs_file.instruments),
         sources={"agreements": kinds_src, "terms": terms_src, "references": refs_src},
         known_unions=tuple(unions_file.unions) if unions_file else (),
+        schedules=tuple(schedules_file.schedules) if schedules_file else (),
     )
+    if schedules_src is not None:
+        library.sources["schedules"] = schedules_src
     problems.extend(_cross_check(library))
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -58,7 +58,7 @@ def render_docx(
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
     when = stamp_time(agreement, timestamp)
-    doc, markers, placed = open_with_clauses(agreement, _COPY_KIND[notes])
+    doc, markers, placed = open_with_clauses(agreement, _COPY_KIND[notes], signing=notes == "none")
     remove(markers[CLAUSES])
     if notes == "appendix":
         _appendix(Builder(markers[NOTES]), agreement)

@@ -164,7 +164,7 @@ def _cover(a: Agreement) -> list[str]:
         f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
     ]
     out.append("This agreement is made between:\n\n" + "\n".join(parties))
-    out.append("and the trade unions named in the Schedule of recognised trade unions.")
+    out.append("and the trade unions named in Schedule 1.")
     facts = [("Version", a.version), ("Effective from", long_date(a.effective))]
     if a.review is not None:
         facts.append(("Review by", long_date(a.review)))
@@ -178,8 +178,8 @@ def _contents(a: Agreement, notes: NotesMode) -> str:
     for section in a.sections:
         lines.append(f"- {section.number}\\. {escape(section.title)}")
         lines.extend(f"    - {c.number} {escape(c.title)}" for c in section.clauses)
-    lines.append("- Schedule: Recognised trade unions")
     lines.append("- Signatures")
+    lines.extend(f"- {escape(s.heading)}" for s in a.schedules_for(signing=notes == "none"))
     if notes == "appendix" and any(note_blocks(c) for c in a.clauses()):
         lines.append("- Appendix: Drafting notes")
     return "\n".join(lines)
@@ -192,16 +192,17 @@ def _clause(clause: Clause, notes: NotesMode) -> list[str]:
     return [heading, *_blocks_md(clause.blocks)]
 
 
-def _unions(a: Agreement) -> list[str]:
-    rows = ["| Trade union | Short name | Recognised for |", "| --- | --- | --- |"]
-    for u in a.unions:
-        cells = [
-            escape(u.name),
-            escape(u.short_name),
-            escape(u.represents) if u.represents else "—",
-        ]
-        rows.append("| " + " | ".join(cells) + " |")
-    return ["## Schedule: Recognised trade unions", "\n".join(rows)]
+def _schedules(a: Agreement, notes: NotesMode) -> list[str]:
+    out = []
+    for schedule in a.schedules_for(signing=notes == "none"):
+        out.append(f"## {escape(schedule.heading)}")
+        if schedule.intro:
+            out.append(guard_start(escape(schedule.intro)))
+        rows = ["| " + " | ".join(escape(c) for c in schedule.columns) + " |"]
+        rows.append("| " + " | ".join("---" for _ in schedule.columns) + " |")
+        rows.extend("| " + " | ".join(escape(c) or "&nbsp;" for c in row) + " |" for row in schedule.rows)
+        out.append("\n".join(rows))
+    return out
 
 
 def _signatures(a: Agreement) -> list[str]:
@@ -251,8 +252,8 @@ def render_markdown(agreement: Agreement, *, notes: NotesMode = "comments") -> s
         parts.append(f"## {section.number}. {escape(section.title)}")
         for clause in section.clauses:
             parts.extend(_clause(clause, notes))
-    parts.extend(_unions(agreement))
     parts.extend(_signatures(agreement))
+    parts.extend(_schedules(agreement, notes))
     if notes == "appendix":
         parts.extend(_appendix(agreement))
     elif notes == "comments":

@@ -19,8 +19,8 @@ from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from lxml.etree import SubElement
 
-from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, TermUse, Text, letter
-from .wordml import bookmark_xml, para_xml, run_xml, spans_xml
+from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
+from .wordml import bookmark_xml, para_xml, run_xml, spans_xml, table_xml
 
 # Style ids written directly: no lookup by display name per paragraph.
 H1, H2, H3 = "Heading1", "Heading2", "Heading3"
@@ -130,6 +130,25 @@ def clause_body(agreement: Agreement) -> ClauseBody:
             )
             extent.append((clause, first, len(xml) - 1))
     return ClauseBody("".join(xml), len(xml), tuple(extent))
+
+
+# The text width of the template's page (A4 less two 25 mm margins), in twips.
+TEXT_WIDTH = 9071
+NORMAL, TABLE_TEXT, TABLE = "Normal", "TableText", "AgreementTable"
+
+
+def schedule_xml(schedule: Schedule) -> str:
+    """A schedule on a page of its own: heading, introduction and a table whose
+    header row repeats on each page."""
+    total = sum(schedule.widths)
+    widths = tuple(TEXT_WIDTH * w // total for w in schedule.widths)
+    header = [para_xml(TABLE_TEXT, run_xml(c, bold=True)) for c in schedule.columns]
+    rows = [[para_xml(TABLE_TEXT, run_xml(c) if c else "") for c in row] for row in schedule.rows]
+    return (
+        para_xml(H1, run_xml(schedule.heading), page_break=True)
+        + (para_xml(NORMAL, run_xml(schedule.intro)) if schedule.intro else "")
+        + table_xml(TABLE, widths, [header, *rows], header_rows=1)
+    )
 
 
 def block_lines(

@@ -24,10 +24,10 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XPath
 
-from ...assembly.model import Agreement
+from ...assembly.model import Agreement, Schedule
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
-from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove
+from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove, schedule_xml
 from .template import WordDocument, load_template
 from .wordml import W_NS, escape, para_xml, parse_fragment, run_xml, spans_xml
 
@@ -37,7 +37,9 @@ CORE_AUTHOR = "agreement-kit"
 # Marker values given to the template's {{ contents }}, {{ clauses }} and
 # {{ drafting_notes }} paragraphs; the paragraphs holding them are replaced.
 _MARK = "\u2063agreement-kit:{}\u2063"
-CONTENTS, CLAUSES, NOTES = (_MARK.format(n) for n in ("contents", "clauses", "drafting_notes"))
+CONTENTS, CLAUSES, SCHEDULES, NOTES = (
+    _MARK.format(n) for n in ("contents", "clauses", "schedules", "drafting_notes")
+)
 
 _TOC = {1: "TOC1", 2: "TOC2"}
 _W_P, _W_T, _W_VAL = qn("w:p"), qn("w:t"), qn("w:val")
@@ -61,30 +63,38 @@ def stamp_time(agreement: Agreement, timestamp: dt.datetime | None) -> dt.dateti
 
 
 def open_template(
-    agreement: Agreement, copy_kind: str, clauses: ClauseBody | None = None
+    agreement: Agreement,
+    copy_kind: str,
+    clauses: ClauseBody | None = None,
+    schedules: tuple[Schedule, ...] = (),
 ) -> tuple[WordDocument, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
-    marker (CONTENTS, CLAUSES, NOTES) for the caller to build at and remove.
-    ``clauses``, when given, is already in place before the CLAUSES marker."""
+    marker (CONTENTS, CLAUSES, SCHEDULES, NOTES) for the caller to build at and
+    remove. ``clauses`` and ``schedules``, when given, are already in place
+    before their markers (``finish`` removes the SCHEDULES marker)."""
     template = load_template(templates_dir() / TEMPLATE_NAME)
     before = {CLAUSES: clauses.xml} if clauses is not None else {}
+    if schedules:
+        before[SCHEDULES] = "".join(schedule_xml(s) for s in schedules)
     doc = template.render(_context(agreement, copy_kind), _jinja_env(), before=before)
     return doc, _markers(doc)
 
 
 def open_with_clauses(
-    agreement: Agreement, copy_kind: str
+    agreement: Agreement, copy_kind: str, *, signing: bool = False
 ) -> tuple[WordDocument, dict[str, CT_P], list[Anchored]]:
     """The template with the agreement's numbered clauses in place of the CLAUSES
-    marker (which is left for the caller to remove), and where each clause sits."""
+    marker (which is left for the caller to remove), its schedules (those of a
+    signing copy when ``signing``), and where each clause sits."""
     body = clause_body(agreement)
-    doc, markers = open_template(agreement, copy_kind, body)
+    doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing))
     return doc, markers, body.place(markers[CLAUSES])
 
 
 def finish(doc: WordDocument, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
     """Fill the contents list, then package with the properties set and
     every date fixed, so equal input gives equal bytes."""
+    remove(markers[SCHEDULES])
     _contents(doc, markers[CONTENTS])
     return doc.to_bytes(
         title=agreement.title, subject=agreement.organisation, author=CORE_AUTHOR, language="en-GB", when=when
@@ -192,6 +202,7 @@ def _context(agreement: Agreement, copy_kind: str) -> dict[str, Any]:
         "signature_sides": _signature_sides(agreement),
         "contents": CONTENTS,
         "clauses": CLAUSES,
+        "schedules": SCHEDULES,
         "drafting_notes": NOTES,
     }
 
@@ -225,7 +236,7 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 
 def _markers(doc: WordDocument) -> dict[str, CT_P]:
     """The template's marker paragraphs, found in one pass."""
-    wanted = {CONTENTS, CLAUSES, NOTES}
+    wanted = {CONTENTS, CLAUSES, SCHEDULES, NOTES}
     found = {}
     for p in doc.body.iterchildren(_W_P):
         text = _text(p)

@@ -83,25 +83,40 @@ def bookmark_xml(bookmark_id: int, name: str, content: str) -> str:
     )
 
 
-def table_xml(style_id: str, widths: tuple[int, ...], rows: Iterable[Iterable[str]]) -> str:
+def table_xml(
+    style_id: str, widths: tuple[int, ...], rows: Iterable[Iterable[str]], *, header_rows: int = 0
+) -> str:
     """A table of fixed column ``widths`` (twips) whose cells hold the given
-    paragraphs' XML. Word reads the cell widths, LibreOffice the grid and w:tblW."""
+    paragraphs' XML. Word reads the cell widths, LibreOffice the grid and w:tblW.
+    The first ``header_rows`` repeat at the top of each page; a row whose cells
+    are all empty paragraphs is given room to write in."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    body = "".join(
-        "<w:tr>"
-        + "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{cell}</w:tc>'
-            for w, cell in zip(widths, row, strict=True)
+    body = []
+    for index, row in enumerate(rows):
+        cells = list(row)
+        props = ""
+        if index < header_rows:
+            props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+        elif all(_EMPTY_PARAGRAPH.fullmatch(c) for c in cells):
+            props = f'<w:trPr><w:trHeight w:val="{_WRITING_ROOM}" w:hRule="atLeast"/></w:trPr>'
+        body.append(
+            f"<w:tr>{props}"
+            + "".join(
+                f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{cell}</w:tc>'
+                for w, cell in zip(widths, cells, strict=True)
+            )
+            + "</w:tr>"
         )
-        + "</w:tr>"
-        for row in rows
-    )
     return (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(style_id)}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0"'
         f' w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
     )
+
+
+_EMPTY_PARAGRAPH = re.compile(r"<w:p>(<w:pPr>.*?</w:pPr>)?</w:p>")
+_WRITING_ROOM = 510  # twips, 9 mm: a row of a form to fill in by hand
 
 
 def parse_fragment(xml: str) -> list[Any]:

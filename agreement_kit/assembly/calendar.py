@@ -1,0 +1,69 @@
+"""The first year's meeting dates: evenly spread, on the second Tuesday of the
+month, never on a bank holiday of the agreement's nation or between Christmas
+Eve and New Year's Day, with the date the papers must go out.
+
+Bank holidays come from the ``holidays`` package (its United Kingdom calendar
+for England, Scotland or Wales), a maintained dataset that follows each
+year's proclamations, rather than a list kept in this code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+_SUBDIVISION = {"england": "ENG", "scotland": "SCT", "wales": "WLS"}
+_TUESDAY = 1
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: dt.date
+    papers_by: dt.date
+
+
+@lru_cache(maxsize=32)
+def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv=_SUBDIVISION[nation], years=year))
+
+
+def is_working_day(day: dt.date, nation: str) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays(nation, day.year) and not _christmas(day)
+
+
+def first_year(start: dt.date, per_year: int, notice_working_days: int, nation: str) -> list[Meeting]:
+    """``per_year`` meetings in the twelve months from ``start``."""
+    first_month = _month_index(start)
+    if _second_tuesday(first_month) < start:
+        first_month += 1
+    meetings = []
+    for i in range(per_year):
+        day = _second_tuesday(first_month + round(i * 12 / per_year))
+        while not is_working_day(day, nation):
+            day += dt.timedelta(days=1)
+        meetings.append(Meeting(day, _working_days_before(day, notice_working_days, nation)))
+    return meetings
+
+
+def _christmas(day: dt.date) -> bool:
+    return (day.month == 12 and day.day >= 24) or (day.month == 1 and day.day == 1)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _second_tuesday(month_index: int) -> dt.date:
+    first = dt.date(month_index // 12, month_index % 12 + 1, 1)
+    return first + dt.timedelta(days=(_TUESDAY - first.weekday()) % 7 + 7)
+
+
+def _working_days_before(day: dt.date, count: int, nation: str) -> dt.date:
+    while count > 0:
+        day -= dt.timedelta(days=1)
+        if is_working_day(day, nation):
+            count -= 1
+    return day
