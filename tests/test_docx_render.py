@@ -348,7 +348,12 @@ def test_template_parts_not_rendered_are_copied_byte_for_byte(mini):
         for name in ("word/styles.xml", "word/theme/theme1.xml", "word/numbering.xml", "word/settings.xml"):
             assert z.read(name) == template.read(name), name
         assert z.namelist()[: len(template.namelist())] == template.namelist()
-        assert z.namelist()[len(template.namelist()) :] == ["word/comments.xml"]
+        assert z.namelist()[len(template.namelist()) :] == [
+            "word/comments.xml",
+            "customXml/item1.xml",
+            "customXml/itemProps1.xml",
+            "customXml/_rels/item1.xml.rels",
+        ]
 
 
 def test_template_with_a_column_loop_is_refused(tmp_path):

@@ -38,6 +38,7 @@ def assemble(
 
 class _Assembler:
     def __init__(self, loaded: LoadedSpec, library: Library):
+        self.loaded = loaded
         self.spec: Spec = loaded.spec
         self.source = loaded.source
         self.library = library
@@ -76,7 +77,11 @@ class _Assembler:
         self.fail_if_problems()
         self.problems.extend(integrity_problems(agreements, self.spec, self.source, self.library))
         self.fail_if_problems()
-        agreements = [replace(a, schedules=self._schedules(a, agreements)) for a in agreements]
+        text = self.loaded.text
+        agreements = [
+            replace(agreement, schedules=self._schedules(agreement, agreements), spec_text=text)
+            for agreement in agreements
+        ]
         self.fail_if_problems()
         return agreements
 

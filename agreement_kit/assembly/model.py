@@ -192,6 +192,7 @@ class Agreement:
     definitions: tuple[Definition, ...] = field(default=())
     omitted: tuple[Omitted, ...] = field(default=())
     schedules: tuple[Schedule, ...] = field(default=())
+    spec_text: str = ""  # the spec it was built from, for a Word copy to carry
 
     def schedules_for(self, signing: bool) -> tuple[Schedule, ...]:
         """The schedules a copy carries: a signing copy leaves out drafting-only ones."""

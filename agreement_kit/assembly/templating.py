@@ -183,9 +183,19 @@ def template_names(source: str) -> frozenset[str]:
         return frozenset()
 
 
+# A line of words that ends in a block tag ("...to the Forum.{% endif %}") keeps
+# its line break: trim_blocks is for lines that hold only a tag, and eating the
+# break after a sentence would join it to the next paragraph.
+_TAG_ENDS_WORDS = re.compile(r"^(?!\s*\{%)(.*\S.*?)(?<!\+)%\}[ \t]*$", re.MULTILINE)
+
+
+def _keep_breaks(source: str) -> str:
+    return _TAG_ENDS_WORDS.sub(lambda m: m.group(1) + "+%}", source)
+
+
 @lru_cache(maxsize=4096)
 def _compile(source: str):
-    return _ENV.from_string(source)
+    return _ENV.from_string(_keep_breaks(source))
 
 
 def render(source: str, context: dict[str, Any]) -> tuple[str, list[str]]:

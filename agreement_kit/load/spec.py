@@ -16,6 +16,16 @@ class LoadedSpec:
     source: SourceMap
     path: Path
 
+    @property
+    def text(self) -> str:
+        """The spec as written, for a document to carry; from a table row, its values as YAML."""
+        if self.source.text:
+            return self.source.text
+        import yaml
+
+        values = self.spec.model_dump(mode="json", exclude_defaults=True, warnings=False)
+        return yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
+
 
 def load_spec(path: Path | str) -> LoadedSpec:
     """Read and validate one spec; raise InputError listing every problem."""

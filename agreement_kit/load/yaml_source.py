@@ -41,6 +41,7 @@ class SourceMap:
 
     file: str
     lines: dict[Loc, int] = field(default_factory=dict)
+    text: str = ""  # the file as read, when there is one
 
     def line_of(self, loc: Loc) -> int | None:
         """The line of ``loc``, or of its nearest located parent."""
@@ -241,6 +242,7 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         raise fail(f"nested more than {MAX_DEPTH} levels deep") from None
     if node is None:
         raise fail("file is empty")
+    source.text = text
     source.lines[()] = node.start_mark.line + 1
     walker = _Walker(source)
     try:

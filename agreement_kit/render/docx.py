@@ -17,7 +17,7 @@ import datetime as dt
 from ..assembly.model import Agreement, Clause, Paragraph, letter
 from . import NotesMode
 from .notes import note_blocks
-from .word.body import H1, H3, NOTE, Anchored, Builder, Span, remove, spans
+from .word.body import H1, H3, NOTE, Anchored, Builder, Span, block_lines, bookmark_name, remove, spans
 from .word.document import (
     CLAUSES,
     NOTES,
@@ -28,6 +28,7 @@ from .word.document import (
     open_with_clauses,
     stamp_time,
 )
+from .word.source_part import source_xml
 
 __all__ = ["WordDocument", "render_docx"]
 
@@ -65,7 +66,17 @@ def render_docx(
     remove(markers[NOTES])
     if notes == "comments":
         _add_comments(doc, placed, when)
-    return finish(doc, agreement, markers, when)
+    return finish(doc, agreement, markers, when, _source(agreement) if agreement.spec_text else None)
+
+
+def _source(agreement: Agreement) -> bytes:
+    """The spec and each clause's paragraphs as written, for ``import`` to read back."""
+    links = {c.id: bookmark_name(c) for c in agreement.clauses()}
+    paragraphs = {
+        c.id: ["".join(s.text for s in spans) for _, spans in block_lines(c.blocks, links)]
+        for c in agreement.clauses()
+    }
+    return source_xml(agreement, paragraphs, links)
 
 
 # -- drafting notes ------------------------------------------------------------

@@ -91,13 +91,24 @@ def open_with_clauses(
     return doc, markers, body.place(markers[CLAUSES])
 
 
-def finish(doc: WordDocument, agreement: Agreement, markers: dict[str, CT_P], when: dt.datetime) -> bytes:
+def finish(
+    doc: WordDocument,
+    agreement: Agreement,
+    markers: dict[str, CT_P],
+    when: dt.datetime,
+    source: bytes | None = None,
+) -> bytes:
     """Fill the contents list, then package with the properties set and
     every date fixed, so equal input gives equal bytes."""
     remove(markers[SCHEDULES])
     _contents(doc, markers[CONTENTS])
     return doc.to_bytes(
-        title=agreement.title, subject=agreement.organisation, author=CORE_AUTHOR, language="en-GB", when=when
+        title=agreement.title,
+        subject=agreement.organisation,
+        author=CORE_AUTHOR,
+        language="en-GB",
+        when=when,
+        source=source,
     )
 
 

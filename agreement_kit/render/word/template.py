@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
+from .source_part import package_parts, with_source_rel, with_source_type
 from .wordml import W_NS, escape
 from .zip_package import Deflated, deflate, write_zip
 
@@ -219,9 +220,19 @@ class WordDocument:
     def body(self) -> CT_Body:
         return self.root.body
 
-    def to_bytes(self, *, title: str, subject: str, author: str, language: str, when: dt.datetime) -> bytes:
+    def to_bytes(
+        self,
+        *,
+        title: str,
+        subject: str,
+        author: str,
+        language: str,
+        when: dt.datetime,
+        source: bytes | None = None,
+    ) -> bytes:
         """The .docx file: the template's members in order, with this
-        document's parts in place of the templated ones, all dated ``when``."""
+        document's parts in place of the templated ones, all dated ``when``;
+        ``source`` is the spec part (see source_part) a generated agreement carries."""
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         core = _CORE_XML.format(
             title=escape(title),
@@ -231,9 +242,13 @@ class WordDocument:
             language=escape(language),
         )
         has_comments = 1 if self.comments else 0
+        content_types = self.template.content_types[has_comments]
+        document_rels = self.template.document_rels[has_comments]
+        if source is not None:
+            content_types, document_rels = with_source_type(content_types), with_source_rel(document_rels)
         replaced = {
-            CONTENT_TYPES: self.template.content_types[has_comments],
-            DOCUMENT_RELS: self.template.document_rels[has_comments],
+            CONTENT_TYPES: content_types,
+            DOCUMENT_RELS: document_rels,
             DOCUMENT: etree.tostring(self.root, encoding="UTF-8", standalone=True),
             CORE: _DECLARATION + core.encode("utf-8"),
             **self.rendered,
@@ -244,4 +259,6 @@ class WordDocument:
         if self.comments:
             comments = f'<w:comments xmlns:w="{W_NS}">{"".join(self.comments)}</w:comments>'
             members.append((COMMENTS, _DECLARATION + comments.encode("utf-8")))
+        if source is not None:
+            members.extend(package_parts(source))
         return write_zip(members, when)
