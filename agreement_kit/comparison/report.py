@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..assembly.assembler import assemble
+from ..load.docx_spec import load_spec_or_docx
 from ..load.library import Library, load_library
-from ..load.spec import load_spec
 from ..utils.atomic_write import write_atomic
 from ..utils.epoch import fixed_time
 from ..utils.errors import UsageError
@@ -50,7 +50,7 @@ def write_compare(
         raise UsageError(f"--date {date.date().isoformat()}: give a date from {_EARLIEST} to 2099")
     old_library = old_library or load_library()
     new_library = new_library or old_library
-    old_loaded, new_loaded = load_spec(old_spec), load_spec(new_spec)
+    old_loaded, new_loaded = load_spec_or_docx(old_spec), load_spec_or_docx(new_spec)
     diffs = compare(assemble(old_loaded, old_library), assemble(new_loaded, new_library))
     date = fixed_time(date, new_loaded.spec.dates.effective)
     stem = new_loaded.spec.organisation.file_stem

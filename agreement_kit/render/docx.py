@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..assembly.model import Agreement, Clause, Paragraph, letter
+from ..load.source_part import ClauseRecord, source_xml
 from . import NotesMode
 from .notes import note_blocks
 from .word.body import H1, H3, NOTE, Anchored, Builder, Span, block_lines, bookmark_name, remove, spans
@@ -28,7 +29,6 @@ from .word.document import (
     open_with_clauses,
     stamp_time,
 )
-from .word.source_part import source_xml
 
 __all__ = ["WordDocument", "render_docx"]
 
@@ -72,11 +72,17 @@ def render_docx(
 def _source(agreement: Agreement) -> bytes:
     """The spec and each clause's paragraphs as written, for ``import`` to read back."""
     links = {c.id: bookmark_name(c) for c in agreement.clauses()}
-    paragraphs = {
-        c.id: ["".join(s.text for s in spans) for _, spans in block_lines(c.blocks, links)]
+    records = [
+        ClauseRecord(
+            c.id,
+            agreement.kind,
+            links[c.id],
+            c.title,
+            tuple("".join(s.text for s in spans) for _, spans in block_lines(c.blocks, links)),
+        )
         for c in agreement.clauses()
-    }
-    return source_xml(agreement, paragraphs, links)
+    ]
+    return source_xml(agreement.spec_text, agreement.library_version, agreement.kind, records)
 
 
 # -- drafting notes ------------------------------------------------------------

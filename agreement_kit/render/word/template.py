@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
-from .source_part import package_parts, with_source_rel, with_source_type
+from ...load.source_part import package_parts, with_source_rel, with_source_type
 from .wordml import W_NS, escape
 from .zip_package import Deflated, deflate, write_zip
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ...assembly.model import Agreement
-
 NS = "urn:agreement-kit:source:1"
 ITEM = "customXml/item1.xml"
 ITEM_PROPS = "customXml/itemProps1.xml"
@@ -44,16 +42,16 @@ class SourcePart:
     clauses: tuple[ClauseRecord, ...]
 
 
-def source_xml(agreement: Agreement, paragraphs: dict[str, list[str]], bookmarks: dict[str, str]) -> bytes:
+def source_xml(spec_text: str, library_version: str, kind: str, clauses: list[ClauseRecord]) -> bytes:
     root = etree.Element(f"{{{NS}}}source", nsmap={"ak": NS})
     root.set("format", "1")
-    root.set("library", agreement.library_version)
-    root.set("kind", agreement.kind)
-    etree.SubElement(root, f"{{{NS}}}spec").text = agreement.spec_text
-    for clause in agreement.clauses():
-        element = etree.SubElement(root, f"{{{NS}}}clause", id=clause.id, bookmark=bookmarks[clause.id])
+    root.set("library", library_version)
+    root.set("kind", kind)
+    etree.SubElement(root, f"{{{NS}}}spec").text = spec_text
+    for clause in clauses:
+        element = etree.SubElement(root, f"{{{NS}}}clause", id=clause.id, bookmark=clause.bookmark)
         element.set("title", clause.title)
-        for text in paragraphs[clause.id]:
+        for text in clause.paragraphs:
             etree.SubElement(element, f"{{{NS}}}p").text = text
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 

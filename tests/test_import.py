@@ -1,0 +1,151 @@
+"""Edits made in Word to a generated agreement come back into its spec."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import docx
+import pytest
+from conftest import REPO
+
+from agreement_kit import assemble, load_library, load_spec
+from agreement_kit.assembly.model import block_text
+from agreement_kit.load.docx_spec import imported_spec, markup_text
+from agreement_kit.render import render
+
+SAMPLE = REPO / "samples" / "teaching-trust.yaml"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+def partnership(spec_path, library):
+    return {a.kind: a for a in assemble(load_spec(spec_path), library)}["partnership"]
+
+
+def heading(document, prefix: str) -> int:
+    return next(
+        i
+        for i, p in enumerate(document.paragraphs)
+        if p.style.name == "Heading 2" and p.text.startswith(prefix)
+    )
+
+
+def edited_copy(library, tmp_path):
+    """The teaching trust's agreement edited as an HR director would: one clause
+    reworded (with a tracked insertion), one deleted, one inserted."""
+    agreement = partnership(SAMPLE, library)
+    original = tmp_path / "original.docx"
+    original.write_bytes(render(agreement, "docx"))
+    document = docx.Document(str(original))
+    frequency = agreement.clause("meetings.frequency")
+    at = heading(document, f"{frequency.number} ")
+    first = document.paragraphs[at + 1]
+    for run in first.runs[1:]:
+        run.text = ""
+    first.runs[
+        0
+    ].text = f"{frequency.number}.1\tThe Forum will hold twelve ordinary meetings a year, one a month"
+    # a tracked insertion, read as accepted
+    ins = first._p.makeelement("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}ins")
+    first._p.append(ins)
+    run = first.add_run(" [by agreement]*.")
+    ins.append(run._r)
+    conduct = agreement.clause("values.conduct")
+    start = heading(document, f"{conduct.number} ")
+    end = start + 1
+    while not document.paragraphs[end].style.name.startswith("Heading"):
+        end += 1
+    for paragraph in document.paragraphs[start:end]:
+        paragraph._p.getparent().remove(paragraph._p)
+    at = heading(document, f"{frequency.number} ")
+    after = at + 1
+    while not document.paragraphs[after].style.name.startswith("Heading"):
+        after += 1
+    anchor = document.paragraphs[after]
+    anchor.insert_paragraph_before("7.5 Parking for representatives", style=document.paragraphs[at].style)
+    anchor.insert_paragraph_before(
+        "Representatives at the Forum may park on site; see clause 7.1.",
+        style=document.paragraphs[at + 1].style,
+    )
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    return agreement, edited
+
+
+def test_import_recovers_edits_and_a_rebuild_reproduces_them(library, tmp_path, run_cli):
+    agreement, edited = edited_copy(library, tmp_path)
+    shutil.copy(SAMPLE, tmp_path / "teaching-trust.yaml")
+    out = tmp_path / "recovered.yaml"
+    code, stdout, stderr = run_cli("import", edited, "-o", out)
+    assert code == 0, stderr
+    assert stdout.strip() == str(out)
+    assert (
+        "meetings.frequency: wording edited in Word" in stderr and "values.conduct: deleted in Word" in stderr
+    )
+    text = out.read_text()
+    assert text.splitlines()[:3] == SAMPLE.read_text().splitlines()[:3]  # the spec's own comments are kept
+    rebuilt = partnership(out, library)
+    words = " ".join(block_text(b) for b in rebuilt.clause("meetings.frequency").blocks)
+    assert "twelve ordinary meetings a year, one a month [by agreement]*." in words
+    assert "values.conduct" not in {c.id for c in rebuilt.clauses()}
+    parking = rebuilt.clause("local.parking_for_representatives")
+    assert parking.title == "Parking for representatives"
+    membership = rebuilt.clause("meetings.membership").number
+    assert (
+        block_text(parking.blocks[0])
+        == f"Representatives at the Forum may park on site; see clause {membership}."
+    )
+    ids = [c.id for c in rebuilt.clauses()]
+    assert ids.index("local.parking_for_representatives") == ids.index("meetings.frequency") + 1
+
+
+def test_an_unedited_agreement_imports_to_the_same_spec(library, tmp_path):
+    agreement = partnership(SAMPLE, library)
+    path = tmp_path / "same.docx"
+    path.write_bytes(render(agreement, "docx"))
+    recovered = imported_spec(path)
+    assert recovered.changes == ()
+    assert recovered.text == SAMPLE.read_text()
+
+
+def test_compare_takes_word_agreements(library, tmp_path, run_cli):
+    agreement, edited = edited_copy(library, tmp_path)
+    code, _, stderr = run_cli(
+        "compare", tmp_path / "original.docx", edited, "-o", tmp_path / "cmp", "-f", "md"
+    )
+    assert code == 0, stderr
+    assert "1 added, 1 removed" in stderr
+
+
+def test_a_foreign_or_hostile_word_file_is_a_clear_error(tmp_path, run_cli):
+    plain = docx.Document()
+    plain.add_paragraph("A policy written elsewhere.")
+    foreign = tmp_path / "foreign.docx"
+    plain.save(str(foreign))
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<a>" + b" " * 50_000_000 + b"</a>")
+    entities = tmp_path / "entities.docx"
+    with zipfile.ZipFile(entities, "w") as z:
+        z.writestr("word/document.xml", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')
+    not_zip = tmp_path / "text.docx"
+    not_zip.write_text("hello")
+    for path, says in (
+        (foreign, "carries no agreement-kit spec"),
+        (bomb, "zip bomb"),
+        (entities, "DOCTYPE"),
+        (not_zip, "not a Word (.docx) file"),
+    ):
+        out = tmp_path / f"{path.stem}.yaml"
+        code, stdout, stderr = run_cli("import", path, "-o", out)
+        assert code == 1 and says in stderr and "Traceback" not in stderr and not out.exists(), (path, stderr)
+
+
+def test_markup_characters_typed_in_word_stay_literal():
+    assert markup_text(["7.1.1\tA *star* and [brackets]", "(a)\tfirst", "(b)\tsecond"]) == (
+        "A \\*star\\* and \\[brackets\\]\n\n- first\n- second\n"
+    )
