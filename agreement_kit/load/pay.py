@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import data_dir
 from .parse import parse
@@ -33,6 +35,13 @@ FILES = {
     "ni": "employer-ni.yaml",
     "pension": "nhs-pension.yaml",
     "levy": "apprenticeship-levy.yaml",
+}
+
+MODELS: dict[str, type[BaseModel]] = {
+    "pay": PayFile,
+    "ni": NationalInsuranceFile,
+    "pension": PensionFile,
+    "levy": LevyFile,
 }
 
 
@@ -120,7 +129,7 @@ def _load(folder: Path) -> PayData:
     problems: list[Problem] = []
     loaded: dict[str, object] = {}
     for key, name in FILES.items():
-        model = {"pay": PayFile, "ni": NationalInsuranceFile, "pension": PensionFile, "levy": LevyFile}[key]
+        model: type[BaseModel] = MODELS[key]
         try:
             data, source = load_yaml(folder / name)
             loaded[key] = parse(model, data, source)
