@@ -52,6 +52,8 @@ class Sourced(Strict):
 
 
 class PayTable(Sourced):
+    cited_as: str = Field(min_length=1, max_length=200)
+    """A short citation, printed where the table is used (the agreement's schedule)."""
     nation: Nation
     pay_year: Year
     effective: dt.date
