@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from .batch import batch
 from .build import build, validate
+from .facility_time import facility_time_command
 from .library import clauses, schema
 from .reports import compare_command, review_command
 
@@ -27,7 +28,16 @@ def cli() -> None:
     """
 
 
-for _command in (build, validate, batch, review_command, compare_command, clauses, schema):
+for _command in (
+    build,
+    validate,
+    batch,
+    review_command,
+    compare_command,
+    facility_time_command,
+    clauses,
+    schema,
+):
     cli.add_command(_command)
 
 
