@@ -8,9 +8,10 @@ dated pay data for the spec's nation and pay year.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .library_models import Strict
 from .pay_models import BAND_PATTERN, Year
@@ -27,7 +28,13 @@ def _band_text(value: Any) -> Any:
     return value
 
 
-Band = Annotated[str, BeforeValidator(_band_text), Field(pattern=BAND_PATTERN)]
+def _band(value: str) -> str:
+    if not re.fullmatch(BAND_PATTERN, value):
+        raise ValueError(f"{value!r} is not an Agenda for Change band (1 to 9, or 8a to 8d)")
+    return value
+
+
+Band = Annotated[str, BeforeValidator(_band_text), AfterValidator(_band)]
 Point = Annotated[int, Field(ge=1, le=10)]
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 
