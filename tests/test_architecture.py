@@ -16,7 +16,16 @@ import agreement_kit
 
 PACKAGE = Path(agreement_kit.__file__).parent
 LAYERS = {"utils": 0, "load": 1, "assembly": 2, "render": 3, "cli": 5}
-FEATURES = {"building", "validate", "reviewing", "comparison", "batch", "catalogue", "importing"}
+FEATURES = {
+    "building",
+    "validate",
+    "reviewing",
+    "comparison",
+    "batch",
+    "catalogue",
+    "importing",
+    "facility_time",
+}
 MAX_LINES = 400
 
 

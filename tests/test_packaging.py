@@ -44,6 +44,8 @@ def test_wheel_ships_library_and_templates(wheel):
     for source in (REPO / "templates").iterdir():
         if source.is_file() and source.suffix in {".docx", ".j2", ".css"}:
             assert f"agreement_kit/_data/templates/{source.name}" in names
+    for source in (REPO / "data").rglob("*.yaml"):
+        assert f"agreement_kit/_data/data/{source.relative_to(REPO / 'data').as_posix()}" in names
 
 
 @pytest.mark.skipif(not SAMPLES, reason="no samples")

@@ -10,7 +10,9 @@ but should not be signed:
   (the LNC without the LNC clause);
 - a union named in the wording, or signing, that is not a party;
 - values that contradict each other, as the library's clause ``checks``
-  state them (more named roles than seats, a quorum larger than a side).
+  state them (more named roles than seats, a quorum larger than a side);
+- facility time allocated to a union that is not a party, or that the
+  dated pay data cannot price (an unknown band or point, a missing year).
 
 Each problem points at the spec line that causes it, or at the library line
 when the library's own default is at fault.
@@ -27,10 +29,12 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..load.library import Library
+from ..load.pay import MissingRates
 from ..load.spec_models import Spec
 from ..load.yaml_source import SourceMap
 from ..utils.errors import Problem
 from . import model as m
+from .facility_cost import CostingError, cost_facility_time
 from .templating import and_list, plural, uk_date, words
 
 
@@ -44,6 +48,7 @@ def integrity_problems(
         *checker.unions_not_parties(),
         *checker.signatories_not_parties(),
         *checker.clause_checks(),
+        *checker.facility_time(),
     ]
 
 
@@ -74,6 +79,31 @@ class _Checker:
             index = next(i for i, e in enumerate(self.spec.add) if getattr(e, "id", None) == clause_id)
             return self.source.problem(("add", index, "text"), message)
         return located.problem(f"params.{param}" if param else "text", message)
+
+    # -- facility time ------------------------------------------------------------
+
+    def facility_time(self) -> list[Problem]:
+        ft = self.spec.facility_time
+        if ft is None:
+            return []
+        out = []
+        names = ", ".join(u.short_name for u in self.spec.unions)
+        for index, allocation in enumerate(ft.allocations):
+            if self.spec.union_named(allocation.union) is None:
+                out.append(
+                    self.source.problem(
+                        ("facility_time", "allocations", index, "union"),
+                        f"{allocation.union!r} is not one of the spec's unions ({names})",
+                    )
+                )
+        try:
+            cost_facility_time(self.spec)
+        except CostingError as exc:
+            out.append(self.source.problem(exc.loc, exc.message))
+        except MissingRates as exc:
+            where = ("facility_time", "pay_year") if ft.pay_year else ("facility_time",)
+            out.extend(self.source.problem(where, p.message) for p in exc.problems)
+        return out
 
     # -- law -------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 The library's schedules.yaml says which tables an agreement carries and what
 their cells say (sandboxed Jinja over the chosen values); three kinds are
-worked out here: a table of rows, the first year's meeting calendar, and the
-departures from the model with the parties' reasons. A schedule that cannot
+worked out here: a table of rows, the first year's meeting calendar, the
+departures from the model with the parties' reasons, and the facility time
+allocation costed from the dated pay data. A schedule that cannot
 be worked out is a problem naming its line in schedules.yaml.
 """
 
@@ -17,9 +18,10 @@ from ..load import library_models as lm
 from ..load.library import Library
 from ..load.schedule_models import ScheduleDef
 from ..load.spec_models import Spec
-from ..utils.errors import Problem
+from ..utils.errors import InputError, Problem
 from . import model as m
 from .calendar import first_year
+from .facility_cost import Costing, CostingError, cost_facility_time, hours_text, pounds
 from .integrity import ENV, clause_values, holds
 from .templating import uk_date
 
@@ -52,12 +54,16 @@ def build_schedules(
         other, number = where
         return f"clause {number}" if other.kind == agreement.kind else f"clause {number} of the {other.title}"
 
-    ctx = {**context, "clauses": values, "present": frozenset(values), "ref": ref}
+    ctx = {**context, "clauses": values, "present": frozenset(values), "ref": ref, "facility_time": None}
     built: list[tuple[ScheduleDef, str, str, list[tuple[str, ...]]]] = []
     for index, definition in enumerate(library.schedules):
         if agreement.kind not in definition.kinds or not set(definition.requires) <= set(values):
             continue
+        if definition.type == "facility_time" and spec.facility_time is None:
+            continue
         try:
+            if definition.type == "facility_time":
+                ctx["facility_time"] = _costing_summary(_costing(spec, index))
             if definition.when and not holds(definition.when, ctx):
                 continue
             title = _text(definition.title, ctx, index, "title")
@@ -75,9 +81,9 @@ def build_schedules(
             n,
             title,
             intro,
-            tuple(d.columns),
+            tuple(d.columns[: len(rows[0])] if rows else d.columns),
             tuple(rows),
-            tuple(d.widths) if d.widths else (1,) * len(d.columns),
+            tuple(d.widths[: len(rows[0]) if rows else None]) if d.widths else (1,) * len(d.columns),
             d.drafting_only,
         )
         for n, (d, title, intro, rows) in enumerate(built, start=2)
@@ -118,6 +124,8 @@ def _rows(
         rows = _calendar(definition, index, ctx, agreement.nation)
     elif definition.type == "departures":
         rows = _departures(agreement, spec, library)
+    elif definition.type == "facility_time":
+        rows = _facility_rows(_costing(spec, index), width, index)
     else:
         items = _items(definition, agreement) if definition.for_each else [None]
         rows = []
@@ -206,6 +214,38 @@ def _departures(agreement: m.Agreement, spec: Spec, library: Library) -> list[tu
             )
         )
     return rows or [("\u2014", "This agreement follows the model throughout.", "\u2014")]
+
+
+def _costing(spec: Spec, index: int) -> Costing:
+    try:
+        return cost_facility_time(spec)
+    except (CostingError, InputError) as exc:
+        # integrity checks name the spec line; here the schedule just cannot be built
+        raise ScheduleError(index, "type", f"the facility time cannot be costed: {exc}") from None
+
+
+def _costing_summary(costing: Costing) -> dict[str, Any]:
+    return {
+        "pay_year": costing.pay_year,
+        "nation": costing.nation,
+        "governs": costing.governs,
+        "show_cost": costing.show_cost,
+        "has_pool": costing.pool is not None,
+        "source": costing.rates.pay.cited_as,
+        "verification": costing.rates.least_verified(),
+    }
+
+
+def _facility_rows(costing: Costing, width: int, index: int) -> list[tuple[str, ...]]:
+    """Role, union, hours a week and, when shown, annual cost; the pool; the total."""
+    if width != 4:
+        raise ScheduleError(index, "columns", "a facility_time schedule has four columns")
+    keep = 4 if costing.show_cost else 3
+    rows = [
+        (r.role, r.union, hours_text(r.hours), pounds(r.annual_cost))[:keep] for r in costing.all_rows
+    ]
+    total = ("Total", "", hours_text(costing.total_hours), pounds(costing.total_cost))
+    return [*rows, total[:keep]]
 
 
 def _added_ids(spec: Spec) -> set[str]:

@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from .batch import batch
 from .build import build, validate
+from .facility_time import facility_time_command
 from .importing import import_command
 from .library import clauses, schema
 from .reports import compare_command, review_command
@@ -28,7 +29,17 @@ def cli() -> None:
     """
 
 
-for _command in (build, validate, batch, review_command, compare_command, import_command, clauses, schema):
+for _command in (
+    build,
+    validate,
+    batch,
+    review_command,
+    compare_command,
+    import_command,
+    facility_time_command,
+    clauses,
+    schema,
+):
     cli.add_command(_command)
 
 

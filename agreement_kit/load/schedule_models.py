@@ -5,7 +5,7 @@ Titles, introductions and cells are Jinja (sandboxed, strict) over the
 organisation, unions, dates and nation, ``clauses`` (each clause in the spec's
 agreements by id, with its parameters, ``variant`` and ``variant_label``),
 ``present`` (the ids of those clauses), ``ref('clause.id')`` (its number, as
-"clause 6.2") and, in a ``for_each`` row, ``item``.
+"clause 6.2"), ``facility_time`` (see ``type``) and, in a ``for_each`` row, ``item``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,15 @@ class ScheduleDef(Strict):
     id: ParamName
     title: str
     kinds: list[KindName] = Field(min_length=1)
-    type: Literal["table", "calendar", "departures"] = "table"
+    type: Literal["table", "calendar", "departures", "facility_time"] = "table"
     """``table``: the rows below; ``calendar``: the first year's meetings, worked out
     from the effective date, the meeting frequency and the nation's bank holidays;
-    ``departures``: every choice that departs from the model, with the parties' reasons."""
+    ``departures``: every choice that departs from the model, with the parties' reasons;
+    ``facility_time``: the spec's facility time allocations, the pool and a total, costed
+    from the dated pay data (only when the spec has ``facility_time``; the last column,
+    the annual cost, only when it says ``show_cost``). Its title and intro may use
+    ``facility_time``: pay_year, nation, governs, show_cost, has_pool,
+    source (the pay table's short citation), verification (the least checked table's)."""
     intro: str | None = None
     requires: list[ClauseId] = []
     """Clauses that must all be in the spec's agreements for the schedule to appear."""

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from .facility_models import FacilityTime
 from .library_models import ClauseId, KindName, Nation, ParamName, Strict, check_xml_safe
 
 
@@ -214,6 +215,16 @@ class Spec(Strict):
     law_overrides: list[LawOverride] = []
     """Instruments to cite although they are not in force at the effective date, each with a reason."""
     signatories: list[Signatory] = []
+    facility_time: FacilityTime | None = None
+    """The release the recognition agreement funds, by role, with a pool for everyone else;
+    costed from the dated pay data and carried as a schedule."""
+
+    def union_named(self, name: str) -> Union | None:
+        """The spec's union with this short name or name (case-insensitive), if any."""
+        folded = name.strip().casefold()
+        return next(
+            (u for u in self.unions if folded in (u.short_name.casefold(), u.name.casefold())), None
+        )
 
     @property
     def removed(self) -> dict[str, str | None]:

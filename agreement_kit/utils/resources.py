@@ -1,7 +1,8 @@
-"""Where the bundled clause library and Word templates are.
+"""Where the bundled clause library, Word templates and dated pay data are.
 
 In a wheel they ship inside the package (``_data/``); in a source checkout
-or editable install they are the top-level ``clauses/`` and ``templates/``.
+or editable install they are the top-level ``clauses/``, ``templates/``
+and ``data/``.
 """
 
 from __future__ import annotations
@@ -24,3 +25,8 @@ def clauses_dir() -> Path:
 
 def templates_dir() -> Path:
     return _find("templates")
+
+
+def data_dir() -> Path:
+    """The dated pay and on-cost tables (``data/pay/``), see data/README.md."""
+    return _find("data")
