@@ -239,3 +239,18 @@ def test_a_full_disk_names_the_file_and_leaves_nothing_half_written(
     assert code == 1 and "Traceback" not in stderr
     assert "example-partnership.md: No space left on device" in stderr
     assert not [p for p in out.rglob("*") if p.is_file()]
+
+
+def test_written_files_respect_the_umask_and_reach_the_disk(tmp_path, monkeypatch):
+    from agreement_kit.utils import atomic_write
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    old = os.umask(0o027)
+    try:
+        atomic_write.write_atomic(tmp_path / "a.txt", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
+    assert len(synced) == 2  # the file, then its folder
