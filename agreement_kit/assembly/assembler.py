@@ -12,6 +12,7 @@ from typing import Any
 from ..load import library_models as lm
 from ..load.library import Library, Located
 from ..load.params import ParamError, coerce
+from ..load.parse import did_you_mean
 from ..load.spec import LoadedSpec
 from ..load.spec_models import CustomClause, Spec
 from ..utils.errors import InputError, Problem
@@ -308,7 +309,8 @@ class _Assembler:
     def _term_callback(self, count: bool, located: Located | None, where):
         def on_term(term: str) -> None:
             if term not in self.library.terms:
-                raise MarkupError(f"[[{term}]] is not a defined term (add it to terms.yaml)")
+                hint = did_you_mean(term, self.library.terms) or " (the library's terms.yaml defines them)"
+                raise MarkupError(f"[[{term}]] is not a defined term{hint}")
             if count:
                 self.used_terms.setdefault(term)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..load import library_models as lm
 from ..load.library import Library, Located
+from ..load.parse import did_you_mean
 from ..load.spec_models import ClauseChoice, CustomClause, Spec
 from .templating import template_names
 
@@ -60,7 +61,7 @@ class Planner:
             loc: tuple = ("add", i) if isinstance(entry, str) else ("add", i, "id")
             entry = entry if isinstance(entry, str) else entry.id
             if entry not in lib.clauses:
-                self.problem(loc, f"unknown clause id {entry}")
+                self.problem(loc, f"unknown clause id {entry}{did_you_mean(entry, lib.clauses)}")
             elif not any(entry in lib.outline_ids(k) for k in kinds):
                 self.problem(
                     loc,
@@ -73,7 +74,7 @@ class Planner:
             if cid not in lib.clauses:
                 self.problem(
                     ("remove", i) if isinstance(removal, str) else ("remove", i, "id"),
-                    f"unknown clause id {cid}",
+                    f"unknown clause id {cid}{did_you_mean(cid, lib.clauses)}",
                 )
         for i, override in enumerate(spec.law_overrides):
             if override.reference not in lib.instruments:
@@ -86,19 +87,25 @@ class Planner:
             located = lib.clauses.get(cid)
             if located is None:
                 hint = " (custom clauses take their wording in add:)" if cid in self.custom else ""
-                self.problem(("clauses", cid), f"unknown clause id {cid}{hint}")
+                self.problem(
+                    ("clauses", cid), f"unknown clause id {cid}{hint or did_you_mean(cid, lib.clauses)}"
+                )
                 continue
             clause = located.clause
             if choice.variant is not None and choice.variant not in clause.variants:
                 have = ", ".join(clause.variants) or "none"
+                hint = did_you_mean(choice.variant, clause.variants)
                 self.problem(
-                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'; {cid} has: {have}"
+                    ("clauses", cid, "variant"), f"unknown variant '{choice.variant}'{hint} {cid} has: {have}"
                 )
             self.ignored_settings(cid, choice)
             for name in choice.params:
                 if name not in clause.params:
                     have = ", ".join(clause.params) or "none"
-                    self.problem(("clauses", cid, "params", name), f"unknown parameter; {cid} takes: {have}")
+                    hint = did_you_mean(name, clause.params) or ";"
+                    self.problem(
+                        ("clauses", cid, "params", name), f"unknown parameter{hint} {cid} takes: {have}"
+                    )
         return kinds
 
     def ignored_settings(self, cid: str, choice: ClauseChoice) -> None:

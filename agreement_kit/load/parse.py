@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import difflib
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -27,23 +30,61 @@ def data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
         ):
             out.append(part)
             node = node[part]
-        elif isinstance(node, (dict, list)) and part not in ("str", "int") and not _is_tag(part):
+        elif isinstance(node, (dict, list)) and part not in ("str", "int") and not _is_tag(part, node):
             out.append(part)  # a missing or unknown field: name it, though the data lacks it
             node = None
     return tuple(out)
 
 
-def _is_tag(part: Any) -> bool:
-    return isinstance(part, str) and (
-        part in {"id", "entry", "custom", "text", "integer", "choice", "boolean", "date", "list"}
-        or part.startswith("function-")
-    )
+# Tags of the spec's unions, named so that no field shares a name with one.
+SPEC_TAGS = {"clause-id", "clause-with-reason", "own-clause"}
 
 
-def _message(error: ErrorDetails) -> str:
+def _is_tag(part: Any, node: Any) -> bool:
+    """A union's tag in pydantic's loc: one of the spec's, a library parameter's
+    ``type`` (the tag of that union is the value of the node's own type field),
+    or a validator function's name."""
+    if not isinstance(part, str):
+        return False
+    if part in SPEC_TAGS or part.startswith("function-"):
+        return True
+    return isinstance(node, dict) and node.get("type") == part
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the closest of ``choices`` (case aside), or ""."""
+    by_fold = {c.casefold(): c for c in choices}
+    if word.casefold() in by_fold and by_fold[word.casefold()] != word:
+        return f"; did you mean {by_fold[word.casefold()]!r}?"
+    close = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.75)
+    return f"; did you mean {by_fold[close[0]]!r}?" if close else ""
+
+
+@lru_cache(maxsize=16)
+def field_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name of ``model`` and of the models inside it."""
+    names: set[str] = set()
+    pending: list[Any] = [model]
+    seen: set[Any] = set()
+    while pending:
+        kind = pending.pop()
+        if kind in seen:
+            continue
+        seen.add(kind)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            names.update(kind.model_fields)
+            pending.extend(f.annotation for f in kind.model_fields.values())
+        else:
+            pending.extend(get_args(kind))
+    return frozenset(names)
+
+
+def _message(error: ErrorDetails, known: frozenset[str] = frozenset()) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see the JSON Schema for the allowed fields)"
+        field = str(error["loc"][-1]) if error["loc"] else ""
+        hint = did_you_mean(field, known)
+        return f"unknown field{hint or ' (check the spelling; see the JSON Schema for the allowed fields)'}"
     if kind == "missing":
         return "required field is missing"
     msg = error["msg"]
@@ -54,7 +95,10 @@ def _message(error: ErrorDetails) -> str:
         if "\\." in pattern:
             msg = "not a clause id (lowercase words joined by dots, e.g. meetings.frequency)"
         else:
-            msg = f"{error.get('input')!r} is not a valid name (lowercase letters, digits, _ or -)"
+            allowed = (
+                "lowercase letters, digits, _ or -" if "\\-" in pattern else "lowercase letters, digits and _"
+            )
+            msg = f"{error.get('input')!r} is not a valid name ({allowed}, starting with a letter)"
     elif kind == "string_unicode":
         msg = "contains a character that is not valid Unicode text (a lone surrogate?)"
     elif kind == "literal_error":
@@ -62,13 +106,15 @@ def _message(error: ErrorDetails) -> str:
     return msg
 
 
-def problems_from(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+def problems_from(
+    exc: ValidationError, data: Any, source: SourceMap, known: frozenset[str] = frozenset()
+) -> list[Problem]:
     seen: set[tuple[Loc, str]] = set()
     out = []
     for error in exc.errors(include_url=False):
         loc = data_loc(data, error["loc"])
         # A missing field is reported at its parent, which has a line.
-        msg = _message(error)
+        msg = _message(error, known)
         if (loc, msg) in seen:
             continue
         seen.add((loc, msg))
@@ -81,4 +127,4 @@ def parse(model: type[M], data: Any, source: SourceMap) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, data, source)) from None
+        raise InputError(problems_from(exc, data, source, field_names(model))) from None

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from .facility_models import FacilityTime
-from .library_models import ClauseId, KindName, Nation, ParamName, Strict, check_xml_safe
+from .library_models import ClauseId, KindName, Nation, Strict, check_xml_safe
 
 
 def _xml_safe(value: str) -> str:
@@ -118,8 +118,10 @@ class Union(Strict):
 
 
 class ClauseChoice(Strict):
-    variant: ParamName | None = None
-    params: dict[ParamName, Any] = {}
+    # Names are checked against the clause when the spec is assembled, which can
+    # list the clause's own variants and parameters and suggest the nearest.
+    variant: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    params: dict[Annotated[str, Field(min_length=1, max_length=100)], Any] = {}
     text: Text | None = None
     """Custom wording: kept, and marked throughout as a departure from the model."""
     reason: Text | None = None
@@ -157,9 +159,12 @@ class LawOverride(Strict):
 
 
 def _added_form(value: Any) -> str:
+    """A clause id; {id, reason} for a library clause; anything more is the parties' own clause."""
     if isinstance(value, str):
-        return "id"
-    return "custom" if isinstance(value, dict) and "text" in value else "reasoned"
+        return "clause-id"
+    if isinstance(value, dict) and set(value) <= {"id", "reason"}:
+        return "clause-with-reason"
+    return "own-clause"
 
 
 class Signatory(Strict):
@@ -198,17 +203,17 @@ class Spec(Strict):
     clauses: dict[ClauseId, ClauseChoice] = {}
     add: list[
         Annotated[
-            Annotated[ClauseId, Tag("id")]
-            | Annotated[ClauseWithReason, Tag("reasoned")]
-            | Annotated[CustomClause, Tag("custom")],
+            Annotated[ClauseId, Tag("clause-id")]
+            | Annotated[ClauseWithReason, Tag("clause-with-reason")]
+            | Annotated[CustomClause, Tag("own-clause")],
             Discriminator(_added_form),
         ]
     ] = []
     """Optional library clauses to switch on (an id, or ``{id, reason}``), or the parties' own clauses."""
     remove: list[
         Annotated[
-            Annotated[ClauseId, Tag("id")] | Annotated[ClauseWithReason, Tag("reasoned")],
-            Discriminator(lambda v: "id" if isinstance(v, str) else "reasoned"),
+            Annotated[ClauseId, Tag("clause-id")] | Annotated[ClauseWithReason, Tag("clause-with-reason")],
+            Discriminator(lambda v: "clause-id" if isinstance(v, str) else "clause-with-reason"),
         ]
     ] = []
     """Default clauses to leave out: an id, or ``{id, reason}``."""
@@ -222,9 +227,7 @@ class Spec(Strict):
     def union_named(self, name: str) -> Union | None:
         """The spec's union with this short name or name (case-insensitive), if any."""
         folded = name.strip().casefold()
-        return next(
-            (u for u in self.unions if folded in (u.short_name.casefold(), u.name.casefold())), None
-        )
+        return next((u for u in self.unions if folded in (u.short_name.casefold(), u.name.casefold())), None)
 
     @property
     def removed(self) -> dict[str, str | None]:
