@@ -16,7 +16,7 @@ import agreement_kit
 
 PACKAGE = Path(agreement_kit.__file__).parent
 LAYERS = {"utils": 0, "load": 1, "assembly": 2, "render": 3, "cli": 5}
-FEATURES = {"building", "validate", "reviewing", "comparison", "batch", "catalogue"}
+FEATURES = {"building", "validate", "reviewing", "comparison", "batch", "catalogue", "drafts"}
 MAX_LINES = 400
 
 
