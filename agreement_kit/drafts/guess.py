@@ -49,15 +49,21 @@ EFFECT = re.compile(r"(effect|effective|takes effect|commenc|from)", re.I)
 
 
 def guess_kind(draft: Draft) -> tuple[str | None, str]:
-    """(kind, why), or (None, why) when the title does not say."""
+    """(kind, why), or (None, why) when neither the title nor the text says."""
     front = [p.text.lower() for p in draft.front if p.text.strip()]
     title = [p.text.lower() for p in draft.front if p.level == 0] or front[:2]
     lead = front + [s.heading.lower() for s in draft.segments[:3]]
-    for place in (title, lead, [draft.full_text.lower()]):
-        counts = {kind: sum(t.count(word) for t in place) for kind, word in KIND_WORDS.items()}
+    places = [
+        (title, {k: k for k in KIND_WORDS}),
+        (lead, KIND_WORDS),
+        ([draft.full_text.lower()], KIND_WORDS),
+    ]
+    for place, words in places:
+        counts = {kind: sum(t.count(word) for t in place) for kind, word in words.items()}
         best = max(counts, key=lambda k: counts[k])
         if counts[best] and counts[best] > min(counts.values()):
-            return best, f"it calls itself a \u201c{KIND_WORDS[best].title()}\u201d"
+            where = "its title says" if place is title else "it calls itself a"
+            return best, f"{where} \u201c{words[best].title()}\u201d"
     return None, "the title does not say"
 
 

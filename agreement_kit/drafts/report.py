@@ -83,8 +83,8 @@ def read_mapping(path: Path, draft: Draft, known: set[str]) -> dict[int, str | N
     problems, out = [], {}
     for key, value in data.items():
         line = source.line_of((key,))
-        if isinstance(key, int) and not isinstance(key, bool):
-            index = key if 0 <= key < len(draft.segments) else None
+        if isinstance(key, int | str) and str(key).isdigit() and not isinstance(key, bool):
+            index = int(key) if int(key) < len(draft.segments) else None
         else:
             index = by_heading.get(" ".join(str(key).lower().split()))
         if index is None:
