@@ -25,6 +25,7 @@ FEATURES = {
     "catalogue",
     "importing",
     "facility_time",
+    "drafts",
 }
 MAX_LINES = 400
 

@@ -36,20 +36,59 @@ from .common import (
     show_default=True,
     help="The severity that fails a --strict run.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["partnership", "recognition"]),
+    help="A .docx draft's kind (default: guessed).",
+)
+@click.option(
+    "--nation",
+    type=click.Choice(["england", "scotland", "wales"]),
+    help="A .docx draft's nation (default: guessed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="A .docx draft: print the review as one JSON object.")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A .docx draft: YAML confirming or correcting matches (heading or index -> clause id or null).",
+)
 @library_option
 @handle_errors
 def review_command(
-    spec: Path, out_dir: Path, formats: str, strict: bool, fail_on: str, library_dir: Path | None
+    spec: Path,
+    out_dir: Path,
+    formats: str,
+    strict: bool,
+    fail_on: str,
+    kind: str | None,
+    nation: str | None,
+    as_json: bool,
+    mapping: Path | None,
+    library_dir: Path | None,
 ) -> None:
-    """Review a SPEC's agreements against the model, for a staff-side chair.
+    """Review a SPEC's agreements, or a Word draft (.docx), against the model.
 
     Reports wording that departs from the model (with a redline), variants
     and values weaker than the guidance, recommended clauses that are absent,
     the Acas Code 3 and TULRCA s.178(2) checklists, and citations of repealed
-    law. Prints the report paths; a one-line summary goes to stderr.
+    law. Prints the report paths; a one-line summary goes to stderr. A .docx
+    draft is mapped clause by clause onto the model, and its findings are
+    added as comments to a copy of the draft itself.
     """
-    from ..reviewing.report import write_review
     from ..reviewing.review import severity_rank
+
+    if spec.suffix.lower() == ".docx":
+        from .drafts import review_docx
+
+        worst = review_docx(spec, out_dir, formats, kind, nation, as_json, mapping, library_dir)
+        if strict and worst is not None and severity_rank(worst) >= severity_rank(fail_on):
+            sys.exit(EXIT_INPUT)
+        return
+    if kind or nation or as_json or mapping:
+        from ..utils.errors import UsageError
+
+        raise UsageError("--kind, --nation, --json and --mapping are for a .docx draft, not a spec")
+    from ..reviewing.report import write_review
 
     result, paths = write_review(
         spec, out_dir, formats=formats.split(","), library=library_at(library_dir) if library_dir else None
