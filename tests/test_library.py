@@ -159,10 +159,29 @@ def test_clauses_list_json_describes_the_whole_library(run_cli):
 
 
 def test_committed_json_schemas_are_current():
+    library = load_library()
     for name, model in SCHEMAS.items():
-        assert (REPO / "clauses" / "schema" / name).read_text() == schema_text(model), (
-            f"clauses/schema/{name} is stale: run `agreement-kit schema`"
+        assert (REPO / "clauses" / "schema" / name).read_text() == schema_text(model, library), (
+            f"clauses/schema/{name} is stale: run `agreement-kit schema -o clauses/schema`"
         )
+
+
+def test_the_spec_schema_spells_out_clauses_variants_and_parameters():
+    import json
+
+    schema = json.loads(schema_text(SCHEMAS["spec.schema.json"], load_library()))
+    chair = schema["properties"]["clauses"]["properties"]["meetings.chair"]
+    assert chair["description"] == "Chairing the Forum"
+    assert "co_chairs" in chair["properties"]["variant"]["enum"]
+    frequency = schema["properties"]["clauses"]["properties"]["meetings.frequency"]["properties"]["params"]
+    assert frequency["properties"]["meetings_per_year"]["minimum"] == 4
+
+
+def test_schema_writes_to_the_current_folder_not_the_package(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = run_cli("schema")
+    assert code == 0 and (tmp_path / "schema" / "spec.schema.json").is_file()
+    assert all(line.startswith("schema") for line in stdout.splitlines())
 
 
 def test_every_sample_validates_without_warnings(run_cli):

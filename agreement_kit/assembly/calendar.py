@@ -41,7 +41,9 @@ def first_year(start: dt.date, per_year: int, notice_working_days: int, nation: 
         first_month += 1
     meetings = []
     for i in range(per_year):
-        day = _second_tuesday(first_month + round(i * 12 / per_year))
+        # months spread evenly, rounding half up (round() would round half to even
+        # and bunch the meetings): 8 a year fall 0, 2, 3, 5, 6, 8, 9, 11 months on
+        day = _second_tuesday(first_month + (i * 12 * 2 + per_year) // (2 * per_year))
         while not is_working_day(day, nation):
             day += dt.timedelta(days=1)
         meetings.append(Meeting(day, _working_days_before(day, notice_working_days, nation)))

@@ -14,7 +14,7 @@ from .batch import batch
 from .build import build, validate
 from .facility_time import facility_time_command
 from .importing import import_command
-from .library import clauses, schema
+from .library import clauses, init, schema
 from .reports import compare_command, review_command
 
 
@@ -39,6 +39,7 @@ for _command in (
     facility_time_command,
     clauses,
     schema,
+    init,
 ):
     cli.add_command(_command)
 

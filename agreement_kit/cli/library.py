@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import (
+    err,
     handle_errors,
     library_at,
     library_option,
@@ -53,14 +54,54 @@ def clauses_show(clause_id: str, library_dir: Path | None) -> None:
     "-o",
     "--out",
     "out_dir",
+    default="schema",
+    show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for the schema files (default: the library's schema/ folder).",
+    help="Folder for the schema files (the library's maintainers use clauses/schema).",
 )
+@library_option
 @handle_errors
-def schema(out_dir: Path | None) -> None:
-    """Write JSON Schemas for specs and clause files, for editor completion."""
-    from ..catalogue.schemas import write_schemas
-    from ..utils.resources import clauses_dir
+def schema(out_dir: Path, library_dir: Path | None) -> None:
+    """Write JSON Schemas for specs and clause files, for editor completion.
 
-    for path in write_schemas(out_dir or clauses_dir() / "schema"):
+    The spec's schema spells out the library's clauses, variants and
+    parameters. Files go to ./schema unless -o says otherwise; nothing is
+    written inside the installed package."""
+    from ..catalogue.schemas import write_schemas
+
+    for path in write_schemas(out_dir, library_at(library_dir)):
         click.echo(path)
+
+
+@click.command()
+@click.option("--type", "org_type", default="acute_trust", show_default=True, help="The employer's type.")
+@click.option(
+    "--nation",
+    type=click.Choice(["england", "scotland", "wales"]),
+    default="england",
+    show_default=True,
+    help="Picks the nation's bodies, wording and law.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    default="spec.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The spec to write; an existing file is never overwritten.",
+)
+@library_option
+@handle_errors
+def init(org_type: str, nation: str, out_path: Path, library_dir: Path | None) -> None:
+    """Write an annotated starter spec: every clause that can be changed, at its
+    default, with what each setting means, ready to edit and build."""
+    from ..catalogue.starter import starter_spec
+    from ..utils.atomic_write import write_atomic
+    from ..utils.errors import UsageError
+
+    if out_path.exists():
+        raise UsageError(f"{out_path} exists; give another -o, or move it away first")
+    write_atomic(out_path, starter_spec(library_at(library_dir), org_type=org_type, nation=nation).encode())
+    click.echo(out_path)
+    err(f"wrote a starter spec; edit it, then: agreement-kit build {out_path} -o out/")

@@ -87,6 +87,10 @@ def _message(error: ErrorDetails, known: frozenset[str] = frozenset()) -> str:
         return f"unknown field{hint or ' (check the spelling; see the JSON Schema for the allowed fields)'}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "must be a set of fields (key: value lines), not " + _kind_of(error.get("input"))
+    if kind == "list_type":
+        return "must be a list (lines starting with '- '), not " + _kind_of(error.get("input"))
     msg = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
@@ -104,6 +108,16 @@ def _message(error: ErrorDetails, known: frozenset[str] = frozenset()) -> str:
     elif kind == "literal_error":
         msg = f"{error.get('input')!r} is not allowed; {msg[0].lower()}{msg[1:]}"
     return msg
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    return f"{value!r}"
 
 
 def problems_from(

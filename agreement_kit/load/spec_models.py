@@ -44,23 +44,51 @@ def _no_reserved(value: str) -> str:
     return value
 
 
-def _not_a_number(value: Any) -> Any:
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _a_date(value: Any) -> Any:
+    """A date as YAML gives it, or as a spreadsheet writes it (31/03/2027) where
+    day and month cannot be mistaken for each other."""
     # YAML reads `effective: 0` as a number, which pydantic would take as 1 January 1970.
     if isinstance(value, (bool, int, float)):
         raise ValueError("write a date as YYYY-MM-DD, e.g. 2026-07-01")
+    if isinstance(value, str) and (m := _UK_DATE.match(value.strip())):
+        day, month, year = (int(g) for g in m.groups())
+        if day <= 12 and day != month:
+            raise ValueError(
+                f"{value!r} could be {day} {_MONTHS[month - 1]} or {month} {_MONTHS[day - 1]};"
+                f" write it as YYYY-MM-DD, e.g. {year}-{month:02d}-{day:02d}"
+            )
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date; write it as YYYY-MM-DD") from None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-07-01") from None
     return value
 
 
-def _not_a_boolean(value: Any) -> Any:
-    # pydantic would read `headcount: true` as 1.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")  # fmt: skip
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
+
+
+def _a_whole_number(value: Any) -> Any:
+    # pydantic would read `headcount: true` as 1; a spreadsheet writes 4,200.
     if isinstance(value, bool):
         raise ValueError("write a whole number, not true or false")
+    if isinstance(value, str) and _THOUSANDS.match(value.strip()):
+        return int(value.replace(",", ""))
     return value
 
 
 Text = Annotated[str, AfterValidator(_xml_safe), AfterValidator(_no_reserved)]
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
-WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
+Date = Annotated[dt.date, BeforeValidator(_a_date)]
+WholeNumber = Annotated[int, BeforeValidator(_a_whole_number)]
 Line = Annotated[
     str, Field(min_length=1, max_length=300), AfterValidator(_xml_safe), AfterValidator(_one_line)
 ]
@@ -228,6 +256,17 @@ class Spec(Strict):
         """The spec's union with this short name or name (case-insensitive), if any."""
         folded = name.strip().casefold()
         return next((u for u in self.unions if folded in (u.short_name.casefold(), u.name.casefold())), None)
+
+    @field_validator("clauses", mode="before")
+    @classmethod
+    def _no_settings_when_blank(cls, value: Any) -> Any:
+        # "clauses:" with every line under it commented out (as in a starter spec) means none
+        return {} if value is None else value
+
+    @field_validator("add", "remove", "signatories", "law_overrides", mode="before")
+    @classmethod
+    def _empty_when_blank(cls, value: Any) -> Any:
+        return [] if value is None else value
 
     @property
     def removed(self) -> dict[str, str | None]:

@@ -235,7 +235,10 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise fail(f"YAML syntax: {exc.problem or exc.context}", line) from None
+        problem = exc.problem or exc.context or ""
+        if "'\\t'" in problem or "\t" in problem:
+            problem += " (indent with spaces: YAML does not allow tabs for indentation)"
+        raise fail(f"YAML syntax: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML syntax: {exc}") from None
     except RecursionError:
