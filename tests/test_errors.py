@@ -168,7 +168,7 @@ def test_duplicate_keys_are_refused(run_cli, mini_library, tmp_path):
     [
         ("", "file is empty"),
         ("!!python/object/apply:os.system ['echo hi']\n", "unsupported YAML"),
-        ("- just\n- a list\n", "Input should be a valid dictionary"),
+        ("- just\n- a list\n", "must be a set of fields (key: value lines), not a list"),
     ],
 )
 def test_degenerate_files(run_cli, mini_library, tmp_path, content, message):
