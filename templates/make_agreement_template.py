@@ -475,7 +475,9 @@ def _cover(doc: DocumentObject) -> None:
         ("{%tr if review %}",),
         ("Review date", "{{ review }}"),
         ("{%tr endif %}",),
+        ("{%tr if library_version %}",),
         ("Clause library", "version {{ library_version }}"),
+        ("{%tr endif %}",),
         ("This copy", "{{ copy_kind }}"),
     ]
     table = doc.add_table(rows=0, cols=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -179,3 +180,23 @@ def test_no_tool_words_reach_the_agreement_or_its_notes(sample):
             for block in (*clause.blocks, *note_blocks(clause)):
                 found = TOOL_WORDS.search(block_text(block))
                 assert found is None, f"{sample.name} {clause.number} ({clause.id}): {found.group(0)!r}"
+
+
+def cell_texts(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+
+
+def test_the_clause_library_version_is_on_drafting_copies_only():
+    agreement = assemble(load_spec(SAMPLES[0]), library())[0]
+    from agreement_kit.render import render
+
+    for fmt in ("md", "html", "docx"):
+        drafting = render(agreement, fmt)
+        signing = render(agreement, fmt, notes="none")
+        if fmt == "docx":
+            drafting, signing = (cell_texts(d) for d in (drafting, signing))
+        else:
+            drafting, signing = drafting.decode(), signing.decode()
+        assert agreement.library_version in drafting, fmt
+        assert agreement.library_version not in signing, fmt

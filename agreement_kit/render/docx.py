@@ -22,6 +22,7 @@ from .word.body import H1, H3, NOTE, Anchored, Builder, Span, block_lines, bookm
 from .word.document import (
     CLAUSES,
     NOTES,
+    SIGNING_COPY,
     NewComment,
     WordDocument,
     add_comments,
@@ -37,7 +38,7 @@ COMMENT_INITIALS = "DN"
 _COPY_KIND = {
     "comments": "Annotated draft: drafting notes appear as Word comments",
     "appendix": "Annotated draft: drafting notes appear in the appendix",
-    "none": "Signing copy",
+    "none": SIGNING_COPY,
 }
 _APPENDIX_INTRO = "These notes explain the thinking behind each clause. They are not part of the agreement."
 

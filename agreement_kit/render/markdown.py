@@ -158,7 +158,7 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
     return out
 
 
-def _cover(a: Agreement) -> list[str]:
+def _cover(a: Agreement, notes: NotesMode) -> list[str]:
     out = [f"# {escape(a.title)}", line_md([Text(a.organisation, bold=True)])]
     parties = [
         f"- {guard_start(escape(p.name))}" + (f", {escape(p.role)}" if p.role else "") for p in a.parties
@@ -168,7 +168,8 @@ def _cover(a: Agreement) -> list[str]:
     facts = [("Version", a.version), ("Effective from", long_date(a.effective))]
     if a.review is not None:
         facts.append(("Review by", long_date(a.review)))
-    facts.append(("Clause library", a.library_version))
+    if notes != "none":  # which library drafted it matters to reviewers of a draft, not on a signed copy
+        facts.append(("Clause library", a.library_version))
     out.append("\n".join(f"- **{k}:** {escape(v)}" for k, v in facts))
     return out
 
@@ -247,7 +248,7 @@ def render_markdown(agreement: Agreement, *, notes: NotesMode = "comments") -> s
     appendix, or left out."""
     if notes not in NOTES_MODES:
         raise ValueError(f"notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
-    parts = [*_cover(agreement), _contents(agreement, notes)]
+    parts = [*_cover(agreement, notes), _contents(agreement, notes)]
     for section in agreement.sections:
         parts.append(f"## {section.number}. {escape(section.title)}")
         for clause in section.clauses:

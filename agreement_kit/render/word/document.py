@@ -37,6 +37,7 @@ CORE_AUTHOR = "agreement-kit"
 # Marker values given to the template's {{ contents }}, {{ clauses }} and
 # {{ drafting_notes }} paragraphs; the paragraphs holding them are replaced.
 _MARK = "\u2063agreement-kit:{}\u2063"
+SIGNING_COPY = "Signing copy"
 CONTENTS, CLAUSES, SCHEDULES, NOTES = (
     _MARK.format(n) for n in ("contents", "clauses", "schedules", "drafting_notes")
 )
@@ -208,7 +209,8 @@ def _context(agreement: Agreement, copy_kind: str) -> dict[str, Any]:
         "version": agreement.version,
         "effective": uk_date(agreement.effective),
         "review": uk_date(agreement.review) if agreement.review else "",
-        "library_version": agreement.library_version,
+        # which library drafted it matters to those reviewing a draft, not on the signed copy
+        "library_version": "" if copy_kind == SIGNING_COPY else agreement.library_version,
         "copy_kind": copy_kind,
         "signature_sides": _signature_sides(agreement),
         "contents": CONTENTS,
