@@ -82,3 +82,27 @@ def test_init_writes_a_starter_that_builds_and_still_builds_with_every_setting_u
         assert code == 0, stderr
     code, _, stderr = run_cli("init", "-o", tmp_path / "england.yaml")
     assert code == 2 and "exists" in stderr  # never overwrites
+
+
+def test_a_spec_defines_its_own_terms_and_may_redefine_the_librarys(tmp_path):
+    from agreement_kit import assemble, load_library
+    from agreement_kit.assembly.model import plain
+
+    text = SPEC.replace("HEADCOUNT", "300").replace("EFFECTIVE", "2026-04-01") + (
+        "terms:\n"
+        "  Locality Group: a meeting of the Forum's members for one locality\n"
+        "  Forum: the Joint Partnership Committee of the Employer\n"
+        "clauses:\n"
+        "  meetings.frequency:\n"
+        "    text: The [[Forum]] meets monthly, and each [[Locality Group]] quarterly.\n"
+    )
+    path = make_tree(tmp_path, {"own.yaml": text}) / "own.yaml"
+    (agreement,) = assemble(load_spec(path), load_library())
+    definitions = {d.term: plain(d.inlines) for d in agreement.definitions}
+    assert definitions["Locality Group"] == "a meeting of the Forum's members for one locality"
+    assert definitions["Forum"] == "the Joint Partnership Committee of the Employer"
+    typo = text.replace("each [[Locality Group]]", "each [[Locality group]]")
+    bad = make_tree(tmp_path, {"typo.yaml": typo}) / "typo.yaml"
+    with pytest.raises(InputError) as caught:
+        assemble(load_spec(bad), load_library())
+    assert "did you mean 'Locality Group'?" in caught.value.problems[0].message

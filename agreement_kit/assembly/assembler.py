@@ -306,10 +306,26 @@ class _Assembler:
             self.spec_problem(spec_loc, exc.message)
             return ()
 
+    def _library_definition(self, term: str, context: dict[str, Any]) -> tuple[m.Block, ...]:
+        entry = self.library.terms[term]
+        source = entry.nations.get(self.nation, entry.definition)
+        loc = (
+            ("terms", term, "nations", self.nation)
+            if self.nation in entry.nations
+            else ("terms", term, "definition")
+        )
+        try:
+            text, literals = render(source, context)
+            return parse(text, literals, self._ref_label, self._term_callback(True, None, loc))
+        except (ClauseTemplateError, MarkupError) as exc:
+            self.problems.append(self.library.sources["terms"].problem(loc, exc.message))
+            return ()
+
     def _term_callback(self, count: bool, located: Located | None, where):
         def on_term(term: str) -> None:
-            if term not in self.library.terms:
-                hint = did_you_mean(term, self.library.terms) or " (the library's terms.yaml defines them)"
+            if term not in self.library.terms and term not in self.spec.terms:
+                known = [*self.library.terms, *self.spec.terms]
+                hint = did_you_mean(term, known) or " (define it under terms: in the spec)"
                 raise MarkupError(f"[[{term}]] is not a defined term{hint}")
             if count:
                 self.used_terms.setdefault(term)
@@ -340,19 +356,10 @@ class _Assembler:
             if not pending:
                 break
             for term in pending:
-                entry = self.library.terms[term]
-                source = entry.nations.get(self.nation, entry.definition)
-                loc = (
-                    ("terms", term, "nations", self.nation)
-                    if self.nation in entry.nations
-                    else ("terms", term, "definition")
-                )
-                try:
-                    text, literals = render(source, context)
-                    blocks = parse(text, literals, self._ref_label, self._term_callback(True, None, loc))
-                except (ClauseTemplateError, MarkupError) as exc:
-                    self.problems.append(self.library.sources["terms"].problem(loc, exc.message))
-                    blocks = ()
+                if term in self.spec.terms:  # the parties' own definition: data, never a template
+                    blocks = self._parse(self.spec.terms[term], [], context, spec_loc=("terms", term))
+                else:
+                    blocks = self._library_definition(term, context)
                 inlines = tuple(i for b in blocks if isinstance(b, m.Paragraph) for i in b.inlines)
                 done[term] = m.Definition(term, inlines)
         return tuple(done[t] for t in sorted(done, key=str.lower))

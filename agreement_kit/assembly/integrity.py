@@ -132,7 +132,8 @@ class _Checker:
         problems = []
         for agreement in self.agreements:
             for definition in agreement.definitions:
-                needs = self.library.terms[definition.term].requires
+                entry = self.library.terms.get(definition.term)
+                needs = entry.requires if entry is not None and definition.term not in self.spec.terms else []
                 if not needs or self.present.intersection(needs):
                     continue
                 user = next(

@@ -245,6 +245,9 @@ class Spec(Strict):
         ]
     ] = []
     """Default clauses to leave out: an id, or ``{id, reason}``."""
+    terms: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z' \-]*$")], Text] = {}
+    """The parties' own defined terms (or their own definition of a library term),
+    used as [[Term]] in their wording like the library's terms."""
     law_overrides: list[LawOverride] = []
     """Instruments to cite although they are not in force at the effective date, each with a reason."""
     signatories: list[Signatory] = []
