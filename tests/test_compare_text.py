@@ -105,7 +105,8 @@ def test_renumbered_clause_is_listed_but_not_shown(mini_library, tmp_path):
     new = MINI_SPEC.replace("clauses:\n  meetings.frequency:\n    params: {per_year: 8}\n", "")
     (diff,) = _diffs(tmp_path, mini_library, MINI_SPEC, new + "remove: [meetings.frequency]\n")
     text = render_compare_markdown([diff])
-    assert "- 2.1 Chair (was 2.2): moved" in text
+    assert "- 2.1 Chair (was 2.2): renumbered" in text  # only its number changed
+    assert "1 removed, 1 renumbered" in text
     assert "### 2.1 Chair" not in text  # same words: nothing to redline
     assert "### 2.1 Frequency (removed)" in text
 
@@ -156,3 +157,36 @@ def test_html_is_standalone_with_redlines(diffs):
         a["href"][1:] for tag, a in tags.attrs if tag == "a" and a.get("href", "").startswith("#partnership-")
     ]
     assert links == articles
+
+
+def test_the_parties_reason_is_shown_for_changed_and_added_clauses(mini_library, tmp_path):
+    new = MINI_SPEC.replace(
+        "    params: {per_year: 8}\n",
+        "    params: {per_year: 10}\n    reason: The board wants monthly oversight.\n",
+    )
+    (diff,) = _diffs(tmp_path, mini_library, MINI_SPEC, new)
+    assert "*Reason given: The board wants monthly oversight.*" in render_compare_markdown([diff])
+    assert "Reason given: The board wants monthly oversight." in render_compare_html([diff])
+
+
+def test_tracked_changes_are_dated_now_unless_a_date_or_epoch_is_given(
+    mini_library, tmp_path, run_cli, monkeypatch
+):
+    import datetime as dt
+    import re
+    import zipfile
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    old.write_text(MINI_SPEC)
+    new.write_text(MINI_SPEC.replace("per_year: 8", "per_year: 10"))
+    code, _, stderr = run_cli("compare", old, new, "-o", tmp_path / "out", "--old-library", mini_library)
+    assert code == 0, stderr
+    docx_file = next((tmp_path / "out").glob("*.docx"))
+    dates = set(
+        re.findall(
+            r'w:date="(\d{4}-\d\d-\d\d)', zipfile.ZipFile(docx_file).read("word/document.xml").decode()
+        )
+    )
+    assert dates == {dt.datetime.now(dt.UTC).date().isoformat()}

@@ -40,10 +40,22 @@ class ClauseDiff:
     section: str
     units: tuple[UnitChange, ...]
     title_redline: Redline | None = None
+    relocated: bool = False  # its place among the clauses both versions share changed
 
     @property
     def moved(self) -> bool:
+        """Its number changed (renumbered or moved)."""
         return self.old is not None and self.new is not None and self.old.number != self.new.number
+
+    @property
+    def renumbered(self) -> bool:
+        """Its number changed only because clauses before it came or went."""
+        return self.moved and not self.relocated
+
+    @property
+    def reason(self) -> str | None:
+        """The parties' reason for the new version's choice, where they gave one."""
+        return self.new.provenance.reason if self.new is not None else None
 
     @property
     def number(self) -> str:
@@ -69,7 +81,15 @@ class ClauseDiff:
             return f"{self.old.number} {self.old.title}: removed"
         assert self.old is not None and self.new is not None
         moved = f" (was {self.old.number})" if self.moved else ""
-        state = "changed" if self.status == "changed" else "moved" if self.moved else "unchanged"
+        state = (
+            "changed"
+            if self.status == "changed"
+            else "renumbered"
+            if self.renumbered
+            else "moved"
+            if self.moved
+            else "unchanged"
+        )
         return f"{self.new.number} {self.new.title}{moved}: {state}"
 
 
@@ -86,8 +106,9 @@ class AgreementDiff:
 
     def summary(self) -> str:
         counts = {s: sum(c.status == s for c in self.clauses) for s in ("changed", "added", "removed")}
-        moved = sum(c.moved for c in self.clauses)
-        parts = [f"{n} {s}" for s, n in counts.items() if n] + ([f"{moved} moved"] if moved else [])
+        counts["moved"] = sum(c.moved and c.relocated for c in self.clauses)
+        counts["renumbered"] = sum(c.renumbered for c in self.clauses)
+        parts = [f"{n} {s}" for s, n in counts.items() if n]
         return f"{self.title}: " + (", ".join(parts) if parts else "no changes")
 
 
@@ -137,6 +158,10 @@ def compare_agreements(old: Agreement | None, new: Agreement | None) -> Agreemen
             position = order.index(previous) + 1 if previous in order else 0
             order.insert(position, clause.id)
         previous = clause.id
+    shared = [cid for cid in order if cid in old_clauses and cid in new_clauses]
+    old_rank = {cid: i for i, cid in enumerate(c for c in old_clauses if c in new_clauses)}
+    before_in_old = {cid: _predecessor(cid, sorted(old_rank, key=old_rank.__getitem__)) for cid in shared}
+    before_in_new = {cid: _predecessor(cid, shared) for cid in shared}
     diffs = []
     for cid in order:
         o, n = old_clauses.get(cid), new_clauses.get(cid)
@@ -168,10 +193,15 @@ def compare_agreements(old: Agreement | None, new: Agreement | None) -> Agreemen
             changes = _diff_units(units(o.blocks), units(n.blocks))
             title = words_redline(o.title, n.title) if o.title != n.title else None
             changed = title is not None or any(c.op != "equal" for c in changes)
-            diffs.append(
-                ClauseDiff(cid, "changed" if changed else "unchanged", o, n, section, changes, title)
-            )
+            relocated = before_in_old[cid] != before_in_new[cid]
+            status = "changed" if changed else "unchanged"
+            diffs.append(ClauseDiff(cid, status, o, n, section, changes, title, relocated))
     return AgreementDiff(base.kind, base.title, old, new, tuple(diffs))
+
+
+def _predecessor(cid: str, order: list[str]) -> str | None:
+    index = order.index(cid)
+    return order[index - 1] if index else None
 
 
 def compare(old: list[Agreement], new: list[Agreement]) -> list[AgreementDiff]:

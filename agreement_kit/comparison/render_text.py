@@ -103,6 +103,10 @@ def _status_note(view: ClauseView) -> str:
     return f"{view.status}{moved}"
 
 
+def _reason(view: ClauseView) -> str | None:
+    return f"Reason given: {view.diff.reason}" if view.status != "removed" and view.diff.reason else None
+
+
 # -- Markdown -----------------------------------------------------------------------
 
 
@@ -119,6 +123,8 @@ def _clause_md(view: ClauseView) -> list[str]:
     out = [f"### {escape(number)} {title} ({_status_note(view)})"]
     if view.diff.section:
         out.append(f"*Section {escape(view.diff.section)}*")
+    if reason := _reason(view):
+        out.append(f"*{escape(reason)}*")
     out.extend(_unit_md(u) for u in view.units)
     return out
 

@@ -10,7 +10,7 @@ from ..assembly.assembler import assemble
 from ..load.docx_spec import load_spec_or_docx
 from ..load.library import Library, load_library
 from ..utils.atomic_write import write_atomic
-from ..utils.epoch import fixed_time
+from ..utils.epoch import source_date_epoch
 from ..utils.errors import UsageError
 from ..utils.formats import chosen_formats
 from .compare import AgreementDiff, compare
@@ -23,8 +23,7 @@ def _check_author(author: str) -> None:
     """The author is written into every tracked change: one printable line."""
     if not author.strip() or len(author) > 255 or not author.isprintable():
         raise UsageError(
-            "--author must be a name of 1 to 255 printable characters on one line"
-            " (no control characters)"
+            "--author must be a name of 1 to 255 printable characters on one line (no control characters)"
         )
 
 
@@ -52,7 +51,8 @@ def write_compare(
     new_library = new_library or old_library
     old_loaded, new_loaded = load_spec_or_docx(old_spec), load_spec_or_docx(new_spec)
     diffs = compare(assemble(old_loaded, old_library), assemble(new_loaded, new_library))
-    date = fixed_time(date, new_loaded.spec.dates.effective)
+    # A revision is dated when it was made: now, unless --date or SOURCE_DATE_EPOCH says otherwise.
+    date = date or source_date_epoch() or dt.datetime.now(dt.UTC).replace(microsecond=0)
     stem = new_loaded.spec.organisation.file_stem
     files: list[tuple[Path, bytes]] = []
     if "md" in formats:
