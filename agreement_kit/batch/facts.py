@@ -10,9 +10,10 @@ from the same provenance the review reads, one finding each for:
 - a variant other than the recommended one: medium when it favours the
   management side, low when the library does not say whom it favours, and
   for information when it favours the staff side or neither;
-- a value set by the spec outside the clause's guidance (a number below its
-  minimum or above its maximum, a choice or yes/no other than the
-  recommended): medium when it favours the management side, else low;
+- a value set by the spec outside the clause's guidance: a number below its
+  minimum or above its maximum (low when that favours the staff side or
+  neither, else medium), a choice other than the recommended one (as a
+  variant), a yes/no other than the recommended one (low);
 - a recommended clause left out (high);
 - law cited, by override, that is not in force for the agreement (medium).
 
@@ -96,10 +97,11 @@ def _clause_severities(clause: m.Clause, library: Library) -> list[str]:
     if located is not None:
         for value in prov.params:
             param = located.clause.params.get(value.name)
-            if param is not None and value.from_spec:
-                side = _outside_guidance(param, value.value)
-                if side is not False:
-                    found.append("medium" if side == "management" else "low")
+            severity = (
+                _outside_guidance(param, value.value) if param is not None and value.from_spec else None
+            )
+            if severity is not None:
+                found.append(severity)
     found += ["medium" for citation in clause.citations if not citation.in_force]
     return found
 
@@ -108,21 +110,21 @@ def _favouring(side: str | None, unknown: str) -> str:
     return {"management": "medium", "staff": "info", "neutral": "info"}.get(side or "", unknown)
 
 
-def _outside_guidance(param: lm.Param, value: Any) -> str | None | bool:
-    """False when the value is within the guidance; else the side it favours (None: unknown)."""
+def _outside_guidance(param: lm.Param, value: Any) -> str | None:
+    """The severity of a value outside the guidance, or None when it is within it."""
     if isinstance(param, lm.IntegerParam) and param.guidance is not None and isinstance(value, int):
         g = param.guidance
+        higher = g.higher_favours
         if g.min is not None and value < g.min:
-            return {"staff": "management", "management": "staff"}.get(
-                g.higher_favours or "", g.higher_favours
-            )
+            lower = {"staff": "management", "management": "staff"}.get(higher or "", higher)
+            return "low" if lower in ("staff", "neutral") else "medium"
         if g.max is not None and value > g.max:
-            return g.higher_favours
+            return "low" if higher in ("staff", "neutral") else "medium"
     if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
-        return param.favours.get(value)
+        return _favouring(param.favours.get(value), unknown="low")
     if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
-        return None
-    return False
+        return "low"
+    return None
 
 
 def _facility_time(spec: Spec) -> dict[str, float] | None:
