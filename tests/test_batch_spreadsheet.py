@@ -414,3 +414,13 @@ def test_findings_counted_agree_with_the_review_less_its_checklists(sample):
     for finding in review(loaded, library).findings:
         expected[finding.severity] += finding.category != "checklist"
     assert findings_by_severity(assemble(loaded, library), library) == expected
+
+
+def test_the_cell_syntax_is_documented_in_help_and_readme(run_cli):
+    code, stdout, _ = run_cli("batch", "--help")
+    readme = (REPO / "README.md").read_text()
+    assert code == 0 and "--ignore-columns" in stdout and "--review" in stdout
+    for text in ("NAME (SHORT NAME) = WHOM IT REPRESENTS", "Royal College of Nursing (RCN) = nursing staff"):
+        assert text in stdout and text in readme
+    assert "NAME | ROLE | SIDE | ORGANISATION" in stdout
+    assert "NAME \\| ROLE \\| SIDE \\| ORGANISATION" in readme  # a pipe inside a Markdown table
