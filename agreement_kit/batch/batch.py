@@ -8,6 +8,7 @@ are unchanged. One failing employer never stops the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -16,7 +17,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import yaml
 
 from .. import __version__
 from ..assembly.assembler import assemble
@@ -28,7 +31,9 @@ from ..render import FORMATS, NOTES_MODES, NotesMode, render
 from ..utils.atomic_write import write_atomic
 from ..utils.epoch import source_date_epoch
 from ..utils.errors import InputError, UsageError
+from .facts import employer_facts
 from .guard import Unsafe, die_with_parent, employer_folder, exclusive, read_inside, remove_stale_temporaries
+from .index import write_reports
 from .jobs import (
     ROW,
     Job,
@@ -45,6 +50,11 @@ __all__ = ["Job", "Outcome", "jobs_from_folder", "jobs_from_source", "jobs_from_
 
 RECORD = ".agreement-kit.json"
 MANIFEST = "manifest.json"
+SPEC = "spec.yaml"  # each employer's spec as built: a table row's values over the base
+SPEC_HEADER = (
+    "# The spec this employer's agreements were built from (for a table, the row's\n"
+    "# values over the base spec): build, review or compare it like any other.\n"
+)
 
 
 @dataclass
@@ -56,6 +66,9 @@ class Outcome:
     library_version: str | None = None
     outputs: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    row: int | None = None  # the table row, for a table's employer
+    name: str | None = None  # the organisation's name, when the spec gives one
+    facts: dict[str, Any] | None = None  # what the index and portfolio report (facts.py)
 
 
 def _sha256(data: bytes) -> str:
@@ -145,7 +158,7 @@ def _build_job(
     if not force:
         previous = _intact_record(folder, outcome.input_hash)
         if previous is not None:
-            outcome.status, outcome.outputs = "unchanged", previous
+            outcome.status, (outcome.outputs, outcome.facts) = "unchanged", previous
             return outcome
     # A job without an error carries its spec; the library was loaded by
     # _init_worker, which runs in every process before its first job.
@@ -153,7 +166,7 @@ def _build_job(
     try:
         spec = parse(Spec, job.data, job.source)
         agreements = assemble(LoadedSpec(spec, job.source, Path(job.label)), _LIBRARY)
-        rendered = [
+        rendered = [(folder / SPEC, resolved_spec(job.data))] + [
             (folder / f"{a.file_stem}-{a.kind}.{fmt}", render(a, fmt, notes=notes))
             for a in agreements
             for fmt in formats
@@ -161,31 +174,40 @@ def _build_job(
     except InputError as exc:
         outcome.error = printable("\n".join(exc.lines()))
         return outcome
+    outcome.facts = employer_facts(spec, agreements, _LIBRARY)
     for path, data in rendered:
         write_atomic(path, data)
         outcome.outputs.append({"path": f"{job.key}/{path.name}", "sha256": _sha256(data)})
     # The record goes last: if the run dies before this, the next run rebuilds.
-    record = {"input_hash": outcome.input_hash, "outputs": outcome.outputs}
+    record = {"input_hash": outcome.input_hash, "outputs": outcome.outputs, "facts": outcome.facts}
     write_atomic(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode())
     outcome.status = "built"
     return outcome
 
 
-def _intact_record(folder: Path, expected_hash: str) -> list[dict[str, str]] | None:
-    """The previous outputs, if they were built from the same inputs and are
+def resolved_spec(data: Any) -> bytes:
+    """A job's spec as YAML that loads back to the same data."""
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return (SPEC_HEADER + body).encode("utf-8")
+
+
+def _intact_record(folder: Path, expected_hash: str) -> tuple[list[dict[str, str]], dict[str, Any]] | None:
+    """The previous outputs and facts, if they were built from the same inputs and are
     untouched; a record is trusted only for files in this employer's own
     folder, read through no link."""
     try:
         record = json.loads(read_inside(folder.parent, f"{folder.name}/{RECORD}"))
         if record.get("input_hash") != expected_hash:
             return None
-        outputs = record["outputs"]
+        outputs, facts = record["outputs"], record["facts"]
+        if not isinstance(facts, dict):
+            return None
         for output in outputs:
             if not output["path"].startswith(f"{folder.name}/"):
                 return None
             if _sha256(read_inside(folder.parent, output["path"])) != output["sha256"]:
                 return None
-        return outputs
+        return outputs, facts
     except (OSError, ValueError, KeyError, TypeError, AttributeError, Unsafe):
         return None
 
@@ -195,8 +217,10 @@ def _intact_record(folder: Path, expected_hash: str) -> list[dict[str, str]] | N
 
 @dataclass
 class BatchResult:
-    outcomes: list[Outcome]
+    outcomes: list[Outcome]  # by employer folder, as in the manifest
     manifest: Path
+    in_order: list[Outcome] = field(default_factory=list)  # as the jobs came: a table's row order
+    reports: list[Path] = field(default_factory=list)  # index.html, summary.csv, portfolio.md/.html
 
     @property
     def failures(self) -> list[Outcome]:
@@ -213,7 +237,12 @@ def run_batch(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[Outcome, int, int], None] | None = None,
+    review: bool = False,
+    today: dt.date | None = None,
 ) -> BatchResult:
+    """Build every job into ``out_dir``; write manifest.json, and index.html and
+    summary.csv in the jobs' order; with ``review``, each employer's findings
+    in the index and the portfolio report, judged as at ``today``."""
     if notes not in NOTES_MODES:
         raise UsageError(f"--notes must be one of {', '.join(NOTES_MODES)}")
     bad = [f for f in formats if f not in FORMATS]
@@ -223,7 +252,9 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     with exclusive(out_dir):
         remove_stale_temporaries(out_dir)
-        return _run_locked(dedupe(jobs), out_dir, library, formats, notes, workers, force, progress)
+        result = _run_locked(dedupe(jobs), out_dir, library, formats, notes, workers, force, progress)
+        result.reports = write_reports(result.in_order, out_dir, review=review, today=today)
+        return result
 
 
 def _run_locked(
@@ -241,18 +272,24 @@ def _run_locked(
     # employer folders are checked against the real output folder, links resolved
     args = (str(out_dir.resolve()), tuple(formats), notes, fingerprint, epoch, force)
     outcomes: list[Outcome] = []
+    # the index follows the table's rows (a folder's specs by name), the manifest the folders
+    position = {id(job): i for i, job in enumerate(jobs)}
+    ranked: list[tuple[int, Outcome]] = []
 
-    def done(outcome: Outcome) -> None:
+    def done(job: Job, outcome: Outcome) -> None:
         outcome.source = printable(outcome.source)
         outcome.error = None if outcome.error is None else printable(outcome.error)
+        outcome.row = job.row
+        outcome.name = _name(job.data)
         outcomes.append(outcome)
+        ranked.append((position[id(job)], outcome))
         if progress:
             progress(outcome, len(outcomes), len(jobs))
 
     if workers == 1 or len(jobs) == 1:
         _init_worker(str(library.root))
         for job in jobs:
-            done(_run_job(job, *args))
+            done(job, _run_job(job, *args))
     else:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(str(library.root), os.getpid())
@@ -264,16 +301,26 @@ def _run_locked(
                 for future in as_completed(submitted):
                     job = submitted[future]
                     try:
-                        done(future.result())
+                        done(job, future.result())
                     except Exception as exc:  # a worker died: record it, keep going
-                        done(Outcome(job.key, job.label, "failed", error=f"worker failed: {describe(exc)}"))
+                        done(
+                            job,
+                            Outcome(job.key, job.label, "failed", error=f"worker failed: {describe(exc)}"),
+                        )
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+    in_order = [o for _, o in sorted(ranked, key=lambda pair: pair[0])]
     outcomes.sort(key=lambda o: o.key)
     manifest = out_dir / MANIFEST
     write_atomic(manifest, _manifest(outcomes, library, fingerprint, formats, notes, epoch))
-    return BatchResult(outcomes, manifest)
+    return BatchResult(outcomes, manifest, in_order)
+
+
+def _name(data: Any) -> str | None:
+    org = data.get("organisation") if isinstance(data, dict) else None
+    name = org.get("name") if isinstance(org, dict) else None
+    return printable(name) if isinstance(name, str) else None
 
 
 def _epoch_seconds() -> int | None:
@@ -295,7 +342,9 @@ def _manifest(
         "formats": list(formats),
         "notes": notes,
         "source_date_epoch": epoch,
-        "employers": [{k: v for k, v in asdict(o).items() if v is not None} for o in outcomes],
+        "employers": [
+            {k: v for k, v in asdict(o).items() if v is not None and k != "facts"} for o in outcomes
+        ],
     }
     text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     return text.encode("utf-8", "backslashreplace")  # valid UTF-8, whatever a name held

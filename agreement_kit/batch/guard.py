@@ -50,7 +50,8 @@ def exclusive(out_dir: Path) -> Iterator[None]:
     except ImportError:  # not a POSIX system: no lock to take
         yield
         return
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+    # 0666 less the umask, as any other new file (and as write_atomic gives)
+    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -6,7 +6,8 @@ fails alone, without stopping the others."""
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,25 @@ class Job:
     data: dict[str, Any] | None
     source: SourceMap | None
     error: str | None = None  # a failure found before the job could run
+    row: int | None = None  # the table row it came from
 
 
 # -- collecting jobs ----------------------------------------------------------
 
 
-def jobs_from_source(source: Path, base: Path | None, library: Library) -> list[Job]:
-    """The employers of a batch: a folder of specs, or a .csv/.xlsx table over a base spec."""
+def jobs_from_source(
+    source: Path, base: Path | None, library: Library, ignore: Collection[str] = ()
+) -> list[Job]:
+    """The employers of a batch: a folder of specs, or a .csv/.xlsx table over
+    a base spec, less the columns ``ignore`` names."""
     if source.is_dir():
+        if ignore:
+            raise UsageError("--ignore-columns is for a .csv/.xlsx table, not a folder of specs")
         return jobs_from_folder(source)
     if source.suffix.lower() in (".csv", ".xlsx"):
         if base is None:
             raise UsageError("a table needs --base SPEC: the spec its rows override")
-        return jobs_from_table(source, base, library)
+        return jobs_from_table(source, base, library, ignore)
     raise UsageError(f"{source}: give a folder of specs or a .csv/.xlsx table")
 
 
@@ -96,15 +103,21 @@ def describe(exc: BaseException) -> str:
     return printable(f"internal error: {type(exc).__name__}: {exc}")
 
 
-def jobs_from_table(table: Path, base: Path, library: Library) -> list[Job]:
+def jobs_from_table(table: Path, base: Path, library: Library, ignore: Collection[str] = ()) -> list[Job]:
     from .table import table_rows
 
     base_data, base_source = load_yaml(base)
     if not isinstance(base_data, dict):
         raise InputError([base_source.problem((), "the base spec must be a mapping")])
-    rows = table_rows(table, base_data, base_source, library)
+    rows = table_rows(table, base_data, base_source, library, ignore)
     return [
-        Job(_stem(r.data, f"row-{r.number}"), f"{display_path(table)}{ROW}{r.number}", r.data, r.source)
+        Job(
+            _stem(r.data, f"row-{r.number}"),
+            f"{display_path(table)}{ROW}{r.number}",
+            r.data,
+            r.source,
+            row=r.number,
+        )
         for r in rows
     ]
 
@@ -126,11 +139,10 @@ def dedupe(jobs: list[Job]) -> list[Job]:
     out = []
     for job in jobs:
         if job.key in seen and job.error is None:
-            job = Job(
-                job.key + "-duplicate",
-                job.label,
-                None,
-                None,
+            job = replace(
+                job,
+                key=job.key + "-duplicate",
+                source=None,  # never built; the data stays for the index to name the employer
                 error=f"writes to the same folder ({job.key}/) as {seen[job.key]};"
                 " give it a distinct organisation.slug",
             )

@@ -3,27 +3,34 @@
 A column names what it overrides: a spec field by its dotted path
 (``organisation.name``, ``dates.effective``) or a clause setting by clause
 id (``meetings.frequency.meetings_per_year``, ``forum.chair.variant``).
-Lists (``agreements``, ``add``, ``remove``) are separated by ``;``; unions
-are written ``UNISON; Royal College of Nursing (RCN)``.
+A column whose name starts with ``#``, or that ``ignore`` names, is left
+out: people keep notes beside the data. What a cell holds (lists, unions,
+signatories) is read by cells.py.
 """
 
 from __future__ import annotations
 
 import copy
 import csv
-import datetime as dt
-import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..load import library_models as lm
 from ..load.library import Library
+from ..load.parse import did_you_mean
+from ..load.spec_models import Dates, Organisation
 from ..load.yaml_source import Loc, SourceMap
 from ..utils.errors import InputError, Problem, display_path
+from .cells import convert
 
 SPEC_FIELDS = {"agreements", "organisation", "unions", "version", "dates", "signatories", "add", "remove"}
-LIST_FIELDS = {"agreements", "add", "remove"}
+# the fields of the spec's mappings a column may set, checked when the header is read
+SUB_FIELDS = {
+    "organisation": set(Organisation.model_fields) - {"employers"},
+    "dates": set(Dates.model_fields),
+}
 MAX_ROWS = 20_000
 
 FieldPath = tuple[str, ...]  # the parts of the dotted path a column names
@@ -101,14 +108,27 @@ def _read_csv(path: Path, name: str) -> list[list[Any]]:
         raise InputError([Problem(name, None, "", "not UTF-8 text; save the CSV as UTF-8")]) from None
 
 
-def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library: Library) -> list[Row]:
-    """Every row as spec data; raise InputError listing every bad header and cell."""
+def table_rows(
+    path: Path,
+    base: dict[str, Any],
+    base_source: SourceMap,
+    library: Library,
+    ignore: Collection[str] = (),
+) -> list[Row]:
+    """Every row as spec data; raise InputError listing every bad header and cell.
+    Columns named in ``ignore``, or whose name starts with ``#``, are left out."""
     name = display_path(path)
     header, body = read_rows(path)
     problems: list[Problem] = []
-    targets: list[tuple[FieldPath, lm.Param | None]] = []
+    targets: dict[int, tuple[FieldPath, lm.Param | None]] = {}  # column index -> where it goes
     first_seen: dict[str, int] = {}
+    for wanted in ignore:
+        if wanted not in header:
+            message = f"--ignore-columns names {wanted!r}, which is not a column of the table"
+            problems.append(Problem(name, 1, "", message + did_you_mean(wanted, header)))
     for number, column in enumerate(header, start=1):
+        if column.startswith("#") or column in ignore:
+            continue
         target = _target(column, library)
         if isinstance(target, str):
             problems.append(Problem(name, 1, column or f"(column {number})", target))
@@ -118,23 +138,23 @@ def table_rows(path: Path, base: dict[str, Any], base_source: SourceMap, library
             )
         else:
             first_seen[column] = number
-            targets.append(target)
+            targets[number - 1] = target
     if problems:
         raise InputError(problems)
-    # No problems, so every column of the header has its target, in order.
     out = []
     for number, values in body:
         data = copy.deepcopy(base)
         columns: dict[Loc, str] = {}
-        for column, (loc, param), value in zip(header, targets, values, strict=False):  # short rows: blanks
-            if _blank(value):
+        for index, value in enumerate(values[: len(header)]):  # short rows: blanks
+            if index not in targets or _blank(value):
                 continue
+            loc, param = targets[index]
             try:
-                _set(data, loc, _convert(value, loc, param))
+                _set(data, loc, convert(value, loc, param))
             except ValueError as exc:
-                problems.append(Problem(name, number, column, str(exc)))
+                problems.append(Problem(name, number, header[index], str(exc)))
                 continue
-            columns[loc] = column
+            columns[loc] = header[index]
         if len(values) > len(header):
             problems.append(
                 Problem(
@@ -152,60 +172,38 @@ def _target(column: str, library: Library) -> tuple[FieldPath, lm.Param | None] 
     if not column:
         return "a column has no name"
     parts = column.split(".")
+    if parts[0] in SUB_FIELDS and len(parts) == 2 and parts[1] not in SUB_FIELDS[parts[0]]:
+        have = sorted(SUB_FIELDS[parts[0]])
+        hint = did_you_mean(parts[1], have) or ";"
+        return f"unknown column: {parts[0]} has no field {parts[1]!r}{hint} it has: {', '.join(have)}"
     if parts[0] in SPEC_FIELDS:
         return tuple(parts), None
     clause_id, _, leaf = column.rpartition(".")
     located = library.clauses.get(clause_id)
     if located is None:
         return (
-            f"unknown column: not a spec field ({', '.join(sorted(SPEC_FIELDS))}) nor <clause id>.<parameter>"
+            "unknown column: not a spec field"
+            f" ({', '.join(sorted(SPEC_FIELDS))}) nor <clause id>.<parameter>"
+            f"{did_you_mean(column, _column_names(library))}"
+            " (start a column's name with # to keep notes in it)"
         )
     if leaf == "variant":
         return ("clauses", clause_id, "variant"), None
     param = located.clause.params.get(leaf)
     if param is None:
-        have = ", ".join(list(located.clause.params) + ["variant"])
-        return f"{clause_id} has no parameter {leaf!r}; it takes: {have}"
+        have = list(located.clause.params) + ["variant"]
+        hint = did_you_mean(leaf, have) or ";"
+        return f"{clause_id} has no parameter {leaf!r}{hint} it takes: {', '.join(have)}"
     return ("clauses", clause_id, "params", leaf), param
 
 
-def _convert(value: Any, loc: Loc, param: lm.Param | None) -> Any:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if param is None:
-        if loc[0] in LIST_FIELDS:
-            return [v.strip() for v in str(value).split(";") if v.strip()]
-        if loc == ("unions",):
-            return [_union(v.strip()) for v in str(value).split(";") if v.strip()]
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value.strip() if isinstance(value, str) else value
-    text = value.strip() if isinstance(value, str) else value
-    if isinstance(param, lm.IntegerParam):
-        if isinstance(text, (int, float)) and float(text).is_integer():
-            return int(text)
-        if isinstance(text, str) and re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise ValueError(f"{value!r} is not a whole number")
-    if isinstance(param, lm.BooleanParam):
-        lowered = str(text).lower()
-        if lowered in {"yes", "true", "1", "y"}:
-            return True
-        if lowered in {"no", "false", "0", "n"}:
-            return False
-        raise ValueError(f"{value!r} is not yes or no")
-    if isinstance(param, lm.ListParam):
-        return [v.strip() for v in str(text).split(";") if v.strip()]
-    if isinstance(param, lm.DateParam) and isinstance(text, dt.date):
-        return text
-    return str(text)
-
-
-def _union(text: str) -> dict[str, str]:
-    match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
-    if match:
-        return {"name": match.group(1).strip(), "short_name": match.group(2).strip()}
-    return {"name": text, "short_name": text}
+def _column_names(library: Library) -> list[str]:
+    """Every column a table may have, for suggesting the one meant."""
+    names = set(SPEC_FIELDS) | {f"{f}.{sub}" for f, subs in SUB_FIELDS.items() for sub in subs}
+    for clause_id, located in library.clauses.items():
+        names.add(f"{clause_id}.variant")
+        names.update(f"{clause_id}.{p}" for p in located.clause.params)
+    return sorted(names)
 
 
 def _set(data: dict[str, Any], loc: FieldPath, value: Any) -> None:

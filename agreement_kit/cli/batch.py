@@ -35,6 +35,17 @@ if TYPE_CHECKING:  # not imported at run time: `--help` imports only click
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild employers whose inputs and outputs are unchanged.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option(
+    "--ignore-columns",
+    default="",
+    metavar="A,B",
+    help="Table columns to leave out, comma-separated (columns whose name starts with # always are).",
+)
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Each employer's findings by severity in the index, and portfolio.md/.html across employers.",
+)
 @library_option
 @handle_errors
 def batch(
@@ -46,6 +57,8 @@ def batch(
     workers: int | None,
     force: bool,
     quiet: bool,
+    ignore_columns: str,
+    review: bool,
     library_dir: Path | None,
 ) -> None:
     """Build agreements for many employers: SOURCE is a folder of specs, or a
@@ -53,9 +66,23 @@ def batch(
 
     Columns name spec fields by dotted path (organisation.name, dates.effective)
     or clause settings by clause id (meetings.frequency.meetings_per_year,
-    meetings.chair.variant). A failing employer does not stop the others; the
-    exit code is 1 if any failed. Re-runs skip employers whose inputs,
-    library and outputs are unchanged.
+    meetings.chair.variant). Columns starting with # are notes, left out.
+    Lists are separated by ; or line breaks in the cell:
+
+    \b
+      agreements  partnership; recognition
+      unions      NAME (SHORT NAME) = WHOM IT REPRESENTS; ...
+                  UNISON; Royal College of Nursing (RCN) = nursing staff
+      signatories NAME | ROLE | SIDE | ORGANISATION; ...  (side: management
+                  or staff; organisation optional)
+                  A. Smith | Chief Executive | management;
+                  B. Jones | Staff Side Chair | staff | UNISON
+
+    Each employer's folder holds its agreements and spec.yaml (the row over
+    the base); -o holds manifest.json, index.html and summary.csv in row
+    order. A failing employer does not stop the others; the exit code is 1
+    if any failed. Re-runs skip employers whose inputs, library and outputs
+    are unchanged.
 
     Outputs are byte-identical for the same inputs; .docx times are the
     effective date, or SOURCE_DATE_EPOCH when that is set.
@@ -63,7 +90,8 @@ def batch(
     from ..batch.batch import error_lines, jobs_from_source, plain_progress, run_batch
 
     library = library_at(library_dir)
-    jobs = jobs_from_source(source, base, library)
+    ignore = [c.strip() for c in ignore_columns.split(",") if c.strip()]
+    jobs = jobs_from_source(source, base, library, ignore)
     fmt_list = [f.strip() for f in formats.split(",") if f.strip()]
     with contextlib.ExitStack() as stack:
         progress = None
@@ -82,6 +110,7 @@ def batch(
             workers=workers,
             force=force,
             progress=progress,
+            review=review,
         )
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "unchanged", "failed")}
     for outcome in result.failures:

@@ -1,0 +1,148 @@
+"""What the batch's index and portfolio report say about one employer,
+worked out from its assembled agreements when they are built, and kept in
+its record so that an employer left unchanged by a re-run is still reported.
+
+The findings counted here are a short form of ``agreement-kit review``,
+from the same provenance the review reads, one finding each for:
+
+- wording the parties wrote in place of the model's (medium), or a clause of
+  their own (low);
+- a variant other than the recommended one: medium when it favours the
+  management side, low when the library does not say whom it favours, and
+  for information when it favours the staff side or neither;
+- a value set by the spec outside the clause's guidance: a number below its
+  minimum or above its maximum (low when that favours the staff side or
+  neither, else medium), a choice other than the recommended one (as a
+  variant), a yes/no other than the recommended one (low);
+- a recommended clause left out (high);
+- law cited, by override, that is not in force for the agreement (medium).
+
+The review's Acas and TULRCA checklists are not run; for them, review the
+employer's ``spec.yaml`` with ``agreement-kit review``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..assembly import model as m
+from ..assembly.facility_cost import CostingError, cost_facility_time
+from ..assembly.integrity import clause_values
+from ..load import library_models as lm
+from ..load.library import Library
+from ..load.pay import MissingRates
+from ..load.spec_models import Spec
+
+SEVERITIES = ("high", "medium", "low", "info")  # worst first, as a reader deals with them
+
+# The values whose spread across employers the portfolio report shows:
+# (key, label, clause id, parameter).
+KEY_VALUES = (
+    ("meetings_per_year", "Ordinary meetings a year", "meetings.frequency", "meetings_per_year"),
+    ("cooling_off_days", "Cooling-off period (Working Days)", "disputes.cooling_off", "cooling_off_days"),
+)
+
+
+def employer_facts(spec: Spec, agreements: list[m.Agreement], library: Library) -> dict[str, Any]:
+    """The figures the index and portfolio need, as plain JSON-ready data."""
+    values = clause_values(agreements)
+    return {
+        "name": spec.organisation.name,
+        "nation": spec.organisation.nation,
+        "headcount": spec.organisation.headcount,
+        "review_date": spec.dates.review.isoformat() if spec.dates.review else None,
+        "findings": findings_by_severity(agreements, library),
+        "not_in_force": [
+            {
+                "agreement": a.short_title,
+                "clause": f"{c.number} {c.title}",
+                "citation": citation.short,
+                "reason": citation.override,
+            }
+            for a in agreements
+            for c in a.clauses()
+            for citation in c.citations
+            if not citation.in_force
+        ],
+        "values": {
+            key: values[clause_id].get(param)
+            for key, _label, clause_id, param in KEY_VALUES
+            if clause_id in values and values[clause_id].get(param) is not None
+        },
+        "facility_time": _facility_time(spec),
+    }
+
+
+def findings_by_severity(agreements: list[m.Agreement], library: Library) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for agreement in agreements:
+        for clause in agreement.clauses():
+            for severity in _clause_severities(clause, library):
+                counts[severity] += 1
+        counts["high"] += len(agreement.omitted)
+    return counts
+
+
+def _clause_severities(clause: m.Clause, library: Library) -> list[str]:
+    prov = clause.provenance
+    found = []
+    if prov.source == "custom":
+        found.append("medium")
+    elif prov.source == "added":
+        found.append("low")
+    located = library.clauses.get(clause.id)
+    if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
+        variant = located.clause.variants.get(prov.variant) if located else None
+        found.append(_favouring(variant.favours if variant else None, unknown="low"))
+    if located is not None:
+        for value in prov.params:
+            param = located.clause.params.get(value.name)
+            severity = (
+                _outside_guidance(param, value.value) if param is not None and value.from_spec else None
+            )
+            if severity is not None:
+                found.append(severity)
+    found += ["medium" for citation in clause.citations if not citation.in_force]
+    return found
+
+
+def _favouring(side: str | None, unknown: str) -> str:
+    return {"management": "medium", "staff": "info", "neutral": "info"}.get(side or "", unknown)
+
+
+def _outside_guidance(param: lm.Param, value: Any) -> str | None:
+    """The severity of a value outside the guidance, or None when it is within it."""
+    if isinstance(param, lm.IntegerParam) and param.guidance is not None and isinstance(value, int):
+        g = param.guidance
+        higher = g.higher_favours
+        if g.min is not None and value < g.min:
+            lower = {"staff": "management", "management": "staff"}.get(higher or "", higher)
+            return "low" if lower in ("staff", "neutral") else "medium"
+        if g.max is not None and value > g.max:
+            return "low" if higher in ("staff", "neutral") else "medium"
+    if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
+        return _favouring(param.favours.get(value), unknown="low")
+    if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
+        return "low"
+    return None
+
+
+def _facility_time(spec: Spec) -> dict[str, float] | None:
+    """Facility time per 100 staff, where the spec states it."""
+    if spec.facility_time is None:
+        return None
+    try:
+        costing = cost_facility_time(spec)
+    except (CostingError, MissingRates):  # the build's own checks report these
+        return None
+    return {
+        "hours_per_week": round(costing.total_hours, 2),
+        "hours_per_100_staff": round(costing.hours_per_100_staff, 2),
+        "cost_per_100_staff": round(costing.cost_per_100_staff, 2),
+    }
+
+
+def total_findings(facts: dict[str, Any] | None) -> int | None:
+    if not facts or not isinstance(facts.get("findings"), dict):
+        return None
+    return sum(int(n) for n in facts["findings"].values())
