@@ -129,7 +129,7 @@ class DraftingApp:
 
     async def page(self, request: Request) -> Response:
         session = self.session(request) or self.sessions.new()
-        outcome = d.check(session.spec, self.library)
+        outcome = d.check(session.spec, self.library, preview=True)
         ed = editor(self.library, session.spec)
         known = _known_paths(ed)
         placed: dict[str, list[str]] = {}
@@ -152,6 +152,7 @@ class DraftingApp:
                 findings=outcome.finding_list(),
                 numbers=d.outline_numbers(outcome),
                 samples=list(samples()),
+                sample=session.sample,
                 message=message,
                 preview_kinds=[
                     (k, self.library.kinds[k].short_title) for k in kinds if k in self.library.kinds
@@ -170,7 +171,7 @@ class DraftingApp:
             return Response(
                 "No drafting session: open the page first.", status_code=404, media_type="text/plain"
             )
-        outcome = d.check(session.spec, self.library)
+        outcome = d.check(session.spec, self.library, preview=True)
         shown = outcome.preview(request.path_params["kind"])
         if shown is None:
             items = "".join(f"<li>{_escape(p.field)}: {_escape(p.message)}</li>" for p in outcome.problems)
@@ -187,7 +188,7 @@ class DraftingApp:
         session, form = got
         spec = spec_from_form(form, self.library, session.spec)
         session.save(spec)
-        outcome = d.check(spec, self.library)
+        outcome = d.check(spec, self.library, preview=True)
         kind = form.get("kind") or None
         focus = form.get("focus")
         numbers = outcome.numbers()
@@ -226,6 +227,7 @@ class DraftingApp:
             session.message = "Choose one of the samples listed."
         else:
             session.save(d.read_spec_file(path))
+            session.sample = path.stem
             session.message = f"Started from the sample {path.stem}."
         return _back()
 

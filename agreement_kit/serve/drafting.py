@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -151,12 +152,13 @@ class Outcome:
         return (agreement.kind, render_html(agreement)) if agreement else None
 
 
-def check(spec: dict[str, Any], library: Library) -> Outcome:
-    """Parse and review a working spec; every problem found, by field."""
+def check(spec: dict[str, Any], library: Library, *, preview: bool = False) -> Outcome:
+    """Parse and review a working spec; every problem found, by field. For a ``preview``
+    the agreements carry the spec as JSON (which is YAML too), quicker to write than YAML."""
     outcome = Outcome(spec)
     source = SourceMap(SPEC_FILE)
     try:
-        source.text = spec_yaml(spec)
+        source.text = json.dumps(spec, ensure_ascii=False) if preview else spec_yaml(spec)
         loaded = LoadedSpec(parse(Spec, spec, source), source, Path(SPEC_FILE))
         outcome.loaded = loaded
         outcome.review = review(loaded, library)

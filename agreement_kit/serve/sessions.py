@@ -27,6 +27,7 @@ class Session:
     spec: dict[str, Any]
     revision: int = 0
     message: str = ""  # said once on the next page, after a form was posted without script
+    sample: str = ""  # the sample last started from
     touched: float = field(default_factory=time.monotonic)
 
     def accepts(self, token: str | None) -> bool:
