@@ -1,6 +1,7 @@
 """The package tree is the architecture: imports run one way, modules stay small.
 
-Layers, lowest first: utils < load < assembly < render < features < cli.
+Layers, lowest first: utils < load < assembly < render < features < cli and serve
+(the two interfaces: the command line and the drafting page).
 A module may import its own layer or lower ones; a feature never imports
 another feature. Read from each module's own import statements.
 """
@@ -15,7 +16,7 @@ import pytest
 import agreement_kit
 
 PACKAGE = Path(agreement_kit.__file__).parent
-LAYERS = {"utils": 0, "load": 1, "assembly": 2, "render": 3, "cli": 5}
+LAYERS = {"utils": 0, "load": 1, "assembly": 2, "render": 3, "cli": 5, "serve": 5}
 FEATURES = {
     "building",
     "validate",

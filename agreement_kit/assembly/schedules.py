@@ -10,9 +10,10 @@ be worked out is a problem naming its line in schedules.yaml.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 
 from ..load import library_models as lm
 from ..load.library import Library
@@ -104,9 +105,15 @@ def _unions(agreement: m.Agreement) -> m.Schedule:
     )
 
 
+@lru_cache(maxsize=1024)
+def _cell(source: str) -> Template:
+    """A cell's template, compiled once: a spec is assembled again on every change in the drafting page."""
+    return ENV.from_string(source)
+
+
 def _text(source: str, ctx: dict[str, Any], index: int, field: str) -> str:
     try:
-        return " ".join(ENV.from_string(source).render(ctx).split())
+        return " ".join(_cell(source).render(ctx).split())
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise ScheduleError(index, field, f"cannot be worked out: {exc}") from None
 

@@ -16,6 +16,7 @@ from .facility_time import facility_time_command
 from .importing import import_command
 from .library import clauses, init, schema
 from .reports import compare_command, review_command
+from .serve import serve_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +38,7 @@ for _command in (
     compare_command,
     import_command,
     facility_time_command,
+    serve_command,
     clauses,
     schema,
     init,
