@@ -199,7 +199,7 @@ def _styles(doc: DocumentObject) -> None:
     _para(table_text, size=10, before=2, after=2, line=1.0)
 
     toc1 = _add(doc, "toc 1", "TOC1", next_id="Normal")
-    _para(toc1, bold=True, before=6, after=2)
+    _para(toc1, bold=True, before=6, after=2, keep=True)  # a section title never ends the contents page alone
     toc2 = _add(doc, "toc 2", "TOC2", next_id="Normal")
     _para(toc2, size=10, left=Mm(8), after=1)
     for toc in (toc1, toc2):

@@ -583,3 +583,12 @@ def test_template_script_rebuilds_the_template(tmp_path):
         assert marker in text or marker in "".join(
             c.text for t in docx.Document(str(built)).tables for r in t.rows for c in r.cells
         )
+
+
+def test_contents_open_without_an_update_prompt_and_titles_keep_with_their_entries(mini):
+    xml = part(render_docx(mini), "word/document.xml")
+    begins = xml.xpath("//w:fldChar[@w:fldCharType='begin']", namespaces=NS)
+    assert begins and not any(b.get(f"{{{NS['w']}}}dirty") for b in begins)
+    styles = zipfile.ZipFile(REPO / "templates" / "agreement.docx").read("word/styles.xml").decode()
+    toc1 = styles[styles.index('w:styleId="TOC1"') :]
+    assert "<w:keepNext/>" in toc1[: toc1.index("</w:style>")]

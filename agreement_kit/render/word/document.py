@@ -280,7 +280,9 @@ def _contents(doc: WordDocument, anchor: CT_P) -> None:
         if text:  # a heading deleted as a tracked change has no w:t
             entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
     begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        # Not marked dirty: Word would ask on opening whether to update fields. The
+        # entries are filled in already; Word's "Update field" adds page numbers.
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
