@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 
 from agreement_kit.assembly.assembler import assemble
 from agreement_kit.building.build import build
-from agreement_kit.drafts import read as draft_read
-from agreement_kit.drafts.read import paragraph_text
 from agreement_kit.drafts.report import review_draft
+from agreement_kit.load import draft_read
+from agreement_kit.load.draft_read import paragraph_text
 from agreement_kit.load.library import load_library
 from agreement_kit.load.spec import load_spec
 

@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..assembly.clause_match import match, scores
+from ..assembly.model_text import model_clauses
+from ..load.draft_guard import read_docx_bytes
+from ..load.draft_guess import guess_date, guess_kind, guess_nation
+from ..load.draft_read import Draft, open_draft
 from ..load.library import Library, load_library
 from ..load.yaml_source import load_yaml
 from ..utils.atomic_write import write_atomic
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.formats import chosen_formats
 from .findings import DraftReview, review_findings
-from .guard import read_docx_bytes
-from .guess import guess_date, guess_kind, guess_nation
-from .match import match, scores
-from .model_text import model_clauses
-from .read import Draft, open_draft
 
 REPORT_FORMATS = ("md", "html", "docx")
 NATIONS = ("england", "scotland", "wales")

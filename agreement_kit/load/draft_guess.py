@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .read import Draft
+from .draft_read import Draft
 
 NATION_WORDS = {
     "scotland": (

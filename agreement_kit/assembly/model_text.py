@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..assembly.assembler import assemble
-from ..assembly.model import Agreement, block_text
 from ..load.library import Library
 from ..load.parse import parse
 from ..load.spec import LoadedSpec
 from ..load.spec_models import Spec
 from ..load.yaml_source import SourceMap
 from ..utils.errors import InputError
+from .assembler import assemble
+from .model import Agreement, block_text
 
 # The organisation the model is rendered for; a draft's own name replaces it in redlines.
 MODEL_NAME, MODEL_SHORT = "Model Employer NHS Trust", "Model Employer"

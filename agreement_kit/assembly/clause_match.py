@@ -19,8 +19,8 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from ..load.draft_read import Segment
 from .model_text import ModelClause
-from .read import Segment
 
 THRESHOLD = 0.11  # below: not in the model (unrelated policies score under 0.09)
 SURE = 0.45  # below, or within MARGIN of the runner-up: ask the user to confirm
