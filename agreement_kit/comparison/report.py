@@ -23,8 +23,7 @@ def _check_author(author: str) -> None:
     """The author is written into every tracked change: one printable line."""
     if not author.strip() or len(author) > 255 or not author.isprintable():
         raise UsageError(
-            "--author must be a name of 1 to 255 printable characters on one line"
-            " (no control characters)"
+            "--author must be a name of 1 to 255 printable characters on one line (no control characters)"
         )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assembly.clause_match import match, scores
-from ..assembly.model_text import model_clauses
+from ..assembly.model_cache import prepared
 from ..load.draft_guard import read_docx_bytes
 from ..load.draft_guess import guess_date, guess_kind, guess_nation
 from ..load.draft_read import Draft, open_draft
@@ -51,9 +51,9 @@ def review_draft(
         raise InputError([Problem("--kind", None, "", f"unknown agreement kind {kind!r}")])
     date, why = guess_date(draft)
     guessed["date"] = why
-    models = model_clauses(library, kind, nation)
+    models, matcher = prepared(library, kind, nation)
     fixed = read_mapping(mapping, draft, set(models)) if mapping else {}
-    matches = match(draft.segments, list(models.values()), fixed)
+    matches = match(draft.segments, matcher, fixed)
     result = DraftReview(draft, kind, nation, date, guessed, models, matches)
     review_findings(result, library)
     return result
@@ -62,7 +62,7 @@ def review_draft(
 def _closest_kind(draft: Draft, library: Library, nation: str) -> str:
     best, best_score = next(iter(library.kinds)), -1.0
     for kind in library.kinds:
-        matrix = scores(draft.segments, list(model_clauses(library, kind, nation).values()))
+        matrix = scores(draft.segments, prepared(library, kind, nation)[1])
         score = float(matrix.max(axis=1).mean()) if matrix.size else 0.0
         if score > best_score:
             best, best_score = kind, score
