@@ -31,9 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..load.draft_read import Segment
 from ..load.library import Library
 from ..utils.atomic_write import write_atomic
-from .clause_match import Matcher
+from .clause_match import Matcher, scores
 from .model_text import ModelClause, model_clauses
 from .tfidf import WORDS_FILE, Space
 
@@ -108,7 +109,10 @@ def _read(folder: Path, key: str) -> tuple[dict[str, ModelClause], Matcher] | No
             arrays = {name: loaded[name] for name in loaded.files}
         if header.get("format") != FORMAT:
             return None
-        models = {m["id"]: ModelClause(**{**m, "texts": tuple(m["texts"])}) for m in header["models"]}
+        models = {
+            m["id"]: ModelClause(**{**m, "texts": tuple(m["texts"]), "variants": tuple(m["variants"])})
+            for m in header["models"]
+        }
         spaces = {name: Space.restore(h, arrays, name) for name, h in header["spaces"].items()}
         matcher = Matcher(
             list(models),
@@ -135,6 +139,7 @@ def _write(folder: Path, key: str, models: dict[str, ModelClause], matcher: Matc
                 "texts": list(m.texts),
                 "note": m.note,
                 "labels": m.labels,
+                "variants": list(m.variants),
             }
             for m in models.values()
         ],
@@ -161,3 +166,14 @@ def _prune(folder: Path) -> None:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def closest_kind(segments: list[Segment], library: Library, nation: str) -> tuple[str, float]:
+    """The kind whose model the draft's clauses are, on average, closest to; and that mean score."""
+    best, best_score = next(iter(library.kinds)), -1.0
+    for kind in library.kinds:
+        matrix = scores(segments, prepared(library, kind, nation)[1])
+        score = float(matrix.max(axis=1).mean()) if matrix.size else 0.0
+        if score > best_score:
+            best, best_score = kind, score
+    return best, best_score

@@ -40,6 +40,7 @@ class ModelClause:
     texts: tuple[str, ...]  # the wording under each variant, the default first
     note: str
     labels: str = ""  # the words the library describes it with: parameter and variant labels, help
+    variants: tuple[str, ...] = ()  # the variant each of ``texts`` is, "" for the one in force
 
     @property
     def checklist_text(self) -> str:
@@ -107,6 +108,7 @@ def _render(library: Library, kind: str, nation: str) -> dict[str, ModelClause]:
         raise InputError([])
     info = _clause_texts(base)
     texts = {cid: [body] for cid, (_, body, _) in info.items()}
+    names: dict[str, list[str]] = {cid: [""] for cid in texts}
     add = [cid for cid in optional if cid in texts]
     for choices in _variant_rounds(library, nation, list(texts)):
         # every clause's next variant in one assembly; clause by clause only if that fails
@@ -122,6 +124,7 @@ def _render(library: Library, kind: str, nation: str) -> dict[str, ModelClause]:
             for cid, (_, body, _) in _clause_texts(agreement).items():
                 if cid in choices and body not in texts[cid]:
                     texts[cid].append(body)
+                    names[cid].append(choices[cid]["variant"])
     out = {}
     for title, entry in outline:
         if entry.clause in info:
@@ -134,6 +137,7 @@ def _render(library: Library, kind: str, nation: str) -> dict[str, ModelClause]:
                 tuple(texts[entry.clause]),
                 note,
                 _labels(library, entry.clause),
+                tuple(names[entry.clause]),
             )
     return out
 

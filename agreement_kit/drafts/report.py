@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..assembly.clause_match import match, scores
-from ..assembly.model_cache import prepared
+from ..assembly.clause_match import match
+from ..assembly.model_cache import closest_kind, prepared
 from ..load.draft_guard import read_docx_bytes
 from ..load.draft_guess import guess_date, guess_kind, guess_nation
 from ..load.draft_read import Draft, open_draft
@@ -45,7 +45,10 @@ def review_draft(
     if kind is None:
         kind, why = guess_kind(draft)
         if kind is None:
-            kind, why = _closest_kind(draft, library, nation), "its clauses are closest to that model"
+            kind, why = (
+                closest_kind(draft.segments, library, nation)[0],
+                "its clauses are closest to that model",
+            )
         guessed["kind"] = why
     if kind not in library.kinds:
         raise InputError([Problem("--kind", None, "", f"unknown agreement kind {kind!r}")])
@@ -57,16 +60,6 @@ def review_draft(
     result = DraftReview(draft, kind, nation, date, guessed, models, matches)
     review_findings(result, library)
     return result
-
-
-def _closest_kind(draft: Draft, library: Library, nation: str) -> str:
-    best, best_score = next(iter(library.kinds)), -1.0
-    for kind in library.kinds:
-        matrix = scores(draft.segments, prepared(library, kind, nation)[1])
-        score = float(matrix.max(axis=1).mean()) if matrix.size else 0.0
-        if score > best_score:
-            best, best_score = kind, score
-    return best
 
 
 def read_mapping(path: Path, draft: Draft, known: set[str]) -> dict[int, str | None]:
