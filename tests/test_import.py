@@ -149,3 +149,87 @@ def test_markup_characters_typed_in_word_stay_literal():
     assert markup_text(["7.1.1\tA *star* and [brackets]", "(a)\tfirst", "(b)\tsecond"]) == (
         "A \\*star\\* and \\[brackets\\]\n\n- first\n- second\n"
     )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory):
+    """The model wording's disk cache in a folder of this module's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AGREEMENT_KIT_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+def foreign_draft(agreement, path, *, reworded: str, dropped: str) -> None:
+    """The agreement typed out afresh in Word, as another trust would: no spec inside, one clause
+    in its own words, one left out, one of its own (car parking) added."""
+    document = docx.Document()
+    document.add_paragraph(agreement.title, style="Title")
+    for section in agreement.sections:
+        document.add_paragraph(f"{section.number}. {section.title}", style="Heading 1")
+        for clause in section.clauses:
+            if clause.id == dropped:
+                continue
+            document.add_paragraph(f"{clause.number} {clause.title}", style="Heading 2")
+            for block in clause.blocks:
+                document.add_paragraph(block_text(block))
+            if clause.id == reworded:
+                document.add_paragraph("Both sides will also meet informally over coffee each quarter.")
+    document.add_paragraph("9.9 Car parking", style="Heading 2")
+    document.add_paragraph(
+        "Staff permits are issued by the estates team and charged monthly through payroll."
+    )
+    document.save(str(path))
+
+
+def test_a_foreign_draft_imports_to_a_spec_that_builds(library, tmp_path, run_cli):
+    agreement = partnership(SAMPLE, library)
+    draft = tmp_path / "their-draft.docx"
+    foreign_draft(agreement, draft, reworded="meetings.frequency", dropped="values.conduct")
+    out = tmp_path / "guessed.yaml"
+    code, stdout, stderr = run_cli("import", draft, "-o", out)
+    assert code == 0, stderr
+    assert "spec guessed from the draft (partnership, england)" in stderr
+    spec = load_spec(out)
+    assert spec.spec.organisation.name == "Kingsmere University Hospitals NHS Foundation Trust"
+    assert spec.spec.organisation.nation == "england" and spec.spec.agreements == ["partnership"]
+    assert {"UNISON", "RCN"} <= {u.short_name for u in spec.spec.unions}
+    assert "informally over coffee" in (spec.spec.clauses["meetings.frequency"].text or "")
+    assert "values.conduct" in spec.spec.removed
+    own = [e for e in spec.spec.add if getattr(e, "title", None) == "Car parking"]
+    assert own and "estates team" in own[0].text
+    kept = [c.id for c in agreement.clauses() if c.id not in spec.spec.clauses]
+    assert len(kept) > len(agreement.clauses()) / 2  # most clauses are the model's, word for word
+    rebuilt = {a.kind: a for a in assemble(spec, library)}["partnership"]
+    assert "informally over coffee" in " ".join(
+        block_text(b) for b in rebuilt.clause("meetings.frequency").blocks
+    )
+    report = (tmp_path / "guessed-import-report.md").read_text(encoding="utf-8")
+    for says in (
+        "| kind | partnership |",
+        "Car parking",
+        "values.conduct",
+        "Confidence",
+        "kept as the model",
+    ):
+        assert says in report
+
+
+def test_a_foreign_draft_that_does_not_name_its_nation_says_so(library, tmp_path, run_cli):
+    document = docx.Document()
+    for heading, text in [
+        ("1. Union subscriptions", "Payroll deducts members' subscriptions from pay each month."),
+        ("2. Time off for representatives", "Representatives get reasonable paid time off for their duties."),
+    ]:
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(text)
+    draft = tmp_path / "terse.docx"
+    document.save(str(draft))
+    code, _, stderr = run_cli("import", draft, "-o", tmp_path / "terse.yaml")
+    assert code == 0, stderr
+    assert (
+        "unions guessed with low confidence" in stderr
+        and "organisation guessed with low confidence" in stderr
+    )
+    spec = load_spec(tmp_path / "terse.yaml")
+    assert spec.spec.agreements == ["recognition"]
+    assemble(spec, library)

@@ -5,24 +5,41 @@ from __future__ import annotations
 import copy
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import docx
+import numpy as np
 import pytest
 from conftest import REPO
 from docx.oxml.ns import qn
+from scipy.optimize import linear_sum_assignment
+from sklearn.feature_extraction.text import TfidfVectorizer
 
+from agreement_kit.assembly import model_cache, tfidf
 from agreement_kit.assembly.assembler import assemble
+from agreement_kit.assembly.assign import assign
+from agreement_kit.assembly.clause_match import scores
+from agreement_kit.assembly.model_cache import prepared
+from agreement_kit.assembly.tfidf import Space
 from agreement_kit.building.build import build
-from agreement_kit.drafts import read as draft_read
-from agreement_kit.drafts.read import paragraph_text
 from agreement_kit.drafts.report import review_draft
+from agreement_kit.load import draft_read
+from agreement_kit.load.draft_read import open_draft, paragraph_text
 from agreement_kit.load.library import load_library
 from agreement_kit.load.spec import load_spec
 
 SAMPLE = REPO / "samples" / "teaching-trust.yaml"
 ANCHORS = {qn("w:commentRangeStart"), qn("w:commentRangeEnd")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory):
+    """The model wording's disk cache in a folder of this module's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AGREEMENT_KIT_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +319,66 @@ def test_spec_review_is_unchanged_and_refuses_draft_options(tmp_path, run_cli):
     assert code == 0 and "s-j-review.md" in out
     code, _, stderr = run_cli("review", REPO / "samples" / "test-mini.yaml", "--json", "-o", tmp_path)
     assert code == 2 and ".docx" in stderr
+
+
+def test_the_assignment_is_one_to_one_and_as_good_as_scipys():
+    rng = np.random.default_rng(7)
+    for n, m in [(1, 1), (3, 7), (7, 3), (40, 56), (56, 40), (30, 30)]:
+        score = rng.random((n, m))
+        score[:, : m // 3] = np.round(score[:, : m // 3], 1)  # ties
+        pairs = assign(score)
+        rows, cols = linear_sum_assignment(-score)
+        assert len(pairs) == min(n, m)
+        assert len({r for r, _ in pairs}) == len({c for _, c in pairs}) == len(pairs)
+        assert sum(score[r, c] for r, c in pairs) == pytest.approx(score[rows, cols].sum())
+
+
+def test_tfidf_weights_are_scikit_learns(library):
+    models, _ = prepared(library, "partnership", "england")
+    texts = [t for m in models.values() for t in m.texts][:40]
+    for name in ("words", "chars"):
+        ours = Space.fit(name, texts, texts).cosine(texts)
+        theirs = TfidfVectorizer(analyzer=tfidf.ANALYSERS[name], sublinear_tf=True).fit_transform(texts)
+        assert np.allclose(ours, (theirs @ theirs.T).toarray())
+
+
+def test_model_wording_is_kept_on_disk_per_library(tmp_path, monkeypatch):
+    root = tmp_path / "clauses"
+    shutil.copytree(REPO / "clauses", root)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AGREEMENT_KIT_CACHE", str(cache))
+    first = load_library(root)
+    models, matcher = prepared(first, "recognition", "wales")
+    assert len(list(cache.glob("*.npz"))) == len(list(cache.glob("*.json"))) == 1
+
+    def no_build(*args):
+        raise AssertionError("built again despite the cache")
+
+    monkeypatch.setattr(model_cache, "model_clauses", no_build)
+    again = prepared(load_library(root), "recognition", "wales")  # a new process, as it were
+    assert again[0] == models and again[1].ids == matcher.ids
+    segments = open_draft(Path("x.docx"), _draft_bytes()).segments
+    assert np.allclose(scores(segments, again[1]), scores(segments, matcher))
+    monkeypatch.undo()
+    monkeypatch.setenv("AGREEMENT_KIT_CACHE", str(cache))
+    edited = root / "subscriptions.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("each month", "every month"), "utf-8")
+    changed = prepared(load_library(root), "recognition", "wales")[0]
+    assert len(list(cache.glob("*.npz"))) == 2  # a changed library is a new entry
+    assert "every month" in changed["subscriptions.check_off"].texts[0]
+    for path in cache.iterdir():
+        path.write_bytes(b"not what was written")
+    assert prepared(load_library(root), "recognition", "wales")[0] == changed  # unreadable: rebuilt
+
+
+def _draft_bytes() -> bytes:
+    document = docx.Document()
+    for heading, text in [
+        ("1. Union subscriptions", "Payroll deducts members' union dues from pay each month."),
+        ("2. Car parking", "Permits are issued by the estates team."),
+    ]:
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -174,8 +174,15 @@ def cost_facility_time(spec: Spec, data: PayData | None = None, pay_year: str | 
     pool = None
     if ft.pool_hours_per_week is not None:
         pool = _priced(
-            rates, ("facility_time", "pool_band"), "Other Representatives (pool)", "All", ft.pool_band,
-            ft.pool_point, ft.pool_hours_per_week, False, None,
+            rates,
+            ("facility_time", "pool_band"),
+            "Other Representatives (pool)",
+            "All",
+            ft.pool_band,
+            ft.pool_point,
+            ft.pool_hours_per_week,
+            False,
+            None,
         )
     return Costing(nation, year, rates, ft.governs, ft.show_cost, spec.organisation.headcount, rows, pool)
 

@@ -248,9 +248,7 @@ def _facility_rows(costing: Costing, width: int, index: int) -> list[tuple[str, 
     if width != 4:
         raise ScheduleError(index, "columns", "a facility_time schedule has four columns")
     keep = 4 if costing.show_cost else 3
-    rows = [
-        (r.role, r.union, hours_text(r.hours), pounds(r.annual_cost))[:keep] for r in costing.all_rows
-    ]
+    rows = [(r.role, r.union, hours_text(r.hours), pounds(r.annual_cost))[:keep] for r in costing.all_rows]
     total = ("Total", "", hours_text(costing.total_hours), pounds(costing.total_cost))
     return [*rows, total[:keep]]
 

@@ -51,6 +51,7 @@ _budget: ContextVar[list[int]] = ContextVar("budget")  # range items left in thi
 class TemplateLimit(SecurityError):
     """A template went past one of the limits above."""
 
+
 _SMALL = [
     "zero",
     "one",

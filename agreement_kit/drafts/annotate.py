@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from ..load.draft_read import Para
 from ..utils.redline import Redline
 from .findings import DraftFinding, DraftReview
-from .read import Para
 
 AUTHOR, INITIALS = "Staff-side review", "SR"
 

@@ -12,12 +12,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from ..assembly.clause_match import Match
+from ..assembly.model_text import MODEL_NAME, MODEL_SHORT, ModelClause
 from ..load.checklists import load_checklists
+from ..load.draft_read import Draft, Segment
 from ..load.library import Library
 from ..utils.redline import Redline, words_redline
-from .match import Match
-from .model_text import MODEL_NAME, MODEL_SHORT, ModelClause
-from .read import Draft, Segment
 
 SEVERITIES = ("info", "low", "medium", "high")
 SAME = 0.98  # word similarity at or above which wording is the model's

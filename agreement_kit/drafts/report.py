@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..assembly.clause_match import match
+from ..assembly.model_cache import closest_kind, prepared
+from ..load.draft_guard import read_docx_bytes
+from ..load.draft_guess import guess_date, guess_kind, guess_nation
+from ..load.draft_read import Draft, open_draft
 from ..load.library import Library, load_library
 from ..load.yaml_source import load_yaml
 from ..utils.atomic_write import write_atomic
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.formats import chosen_formats
 from .findings import DraftReview, review_findings
-from .guard import read_docx_bytes
-from .guess import guess_date, guess_kind, guess_nation
-from .match import match, scores
-from .model_text import model_clauses
-from .read import Draft, open_draft
 
 REPORT_FORMATS = ("md", "html", "docx")
 NATIONS = ("england", "scotland", "wales")
@@ -45,28 +45,21 @@ def review_draft(
     if kind is None:
         kind, why = guess_kind(draft)
         if kind is None:
-            kind, why = _closest_kind(draft, library, nation), "its clauses are closest to that model"
+            kind, why = (
+                closest_kind(draft.segments, library, nation)[0],
+                "its clauses are closest to that model",
+            )
         guessed["kind"] = why
     if kind not in library.kinds:
         raise InputError([Problem("--kind", None, "", f"unknown agreement kind {kind!r}")])
     date, why = guess_date(draft)
     guessed["date"] = why
-    models = model_clauses(library, kind, nation)
+    models, matcher = prepared(library, kind, nation)
     fixed = read_mapping(mapping, draft, set(models)) if mapping else {}
-    matches = match(draft.segments, list(models.values()), fixed)
+    matches = match(draft.segments, matcher, fixed)
     result = DraftReview(draft, kind, nation, date, guessed, models, matches)
     review_findings(result, library)
     return result
-
-
-def _closest_kind(draft: Draft, library: Library, nation: str) -> str:
-    best, best_score = next(iter(library.kinds)), -1.0
-    for kind in library.kinds:
-        matrix = scores(draft.segments, list(model_clauses(library, kind, nation).values()))
-        score = float(matrix.max(axis=1).mean()) if matrix.size else 0.0
-        if score > best_score:
-            best, best_score = kind, score
-    return best
 
 
 def read_mapping(path: Path, draft: Draft, known: set[str]) -> dict[int, str | None]:

@@ -1,4 +1,9 @@
-"""Write the spec recovered from an edited Word agreement, checked before it is written."""
+"""Write the spec recovered from an edited Word agreement, checked before it is written.
+
+A Word file agreement-kit generated carries its spec, and its edits come back
+into it (load/docx_spec.py). Any other draft gets the best spec that can be
+guessed from it (foreign.py), written with a report of what was guessed.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..assembly.assembler import assemble
-from ..load.docx_spec import imported_spec
+from ..load.docx_spec import carries_spec, imported_spec
+from ..load.draft_guard import read_docx_bytes
+from ..load.draft_read import open_draft
 from ..load.library import Library, load_library
 from ..load.spec import load_spec
 from ..utils.atomic_write import write_atomic
 from ..utils.errors import InputError, Problem, UsageError, display_path
+from .foreign import foreign_spec
+from .foreign_text import report_markdown, spec_yaml
 
 
 @dataclass(frozen=True)
@@ -18,24 +27,81 @@ class ImportResult:
     spec_path: Path
     changes: tuple[str, ...]
     warnings: tuple[str, ...]
+    report_path: Path | None = None
 
 
 def import_docx(docx_path: Path, spec_path: Path, *, library: Library | None = None) -> ImportResult:
-    """Recover the spec of ``docx_path``, with its Word edits, into ``spec_path``.
+    """Recover the spec of ``docx_path``, with its Word edits, into ``spec_path``; or, for a
+    draft agreement-kit did not write, the spec guessed from it and a report beside it.
 
-    The recovered spec is assembled before it is written, so a spec that would
-    not build is reported and nothing is written."""
+    The spec is assembled before it is written, so a spec that would not build is
+    reported and nothing is written."""
     if spec_path.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"{display_path(spec_path)}: the spec is written as YAML; give a .yaml file for -o")
+    library = library or load_library()
+    if not carries_spec(docx_path):
+        return _import_foreign(docx_path, spec_path, library)
     recovered = imported_spec(docx_path)
-    staging = spec_path.with_name(f".{spec_path.name}.check")
-    try:
-        staging.write_text(recovered.text, encoding="utf-8")
-        assemble(load_spec(staging), library or load_library())
-    except InputError as exc:
-        problems = [Problem(display_path(docx_path), None, "", "the recovered spec does not build:")]
-        raise InputError(problems + [p for p in exc.problems]) from None
-    finally:
-        staging.unlink(missing_ok=True)
+    _check(recovered.text, spec_path, docx_path, library)
     write_atomic(spec_path, recovered.text.encode("utf-8"))
     return ImportResult(spec_path, recovered.changes, recovered.warnings)
+
+
+def _builds(text: str, spec_path: Path, library: Library) -> InputError | None:
+    staging = spec_path.with_name(f".{spec_path.name}.check")
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        staging.write_text(text, encoding="utf-8")
+        assemble(load_spec(staging), library)
+        return None
+    except InputError as exc:
+        return exc
+    finally:
+        staging.unlink(missing_ok=True)
+
+
+def _check(text: str, spec_path: Path, docx_path: Path, library: Library) -> None:
+    error = _builds(text, spec_path, library)
+    if error is not None:
+        problems = [Problem(display_path(docx_path), None, "", "the recovered spec does not build:")]
+        raise InputError(problems + list(error.problems))
+
+
+def _import_foreign(docx_path: Path, spec_path: Path, library: Library) -> ImportResult:
+    draft = open_draft(docx_path, read_docx_bytes(docx_path))
+    guessed = foreign_spec(draft, library)
+    data = guessed.data
+    removals = data.pop("remove", [])
+    if _builds(spec_yaml(data, docx_path), spec_path, library) is None and removals:
+        # each recommended clause the draft lacks is left out only if the spec still builds without it
+        kept_out: list[dict] = []
+        for entry in removals:
+            data["remove"] = [*kept_out, entry]
+            error = _builds(spec_yaml(data, docx_path), spec_path, library)
+            if error is None:
+                kept_out.append(entry)
+            else:
+                why = "; ".join(p.message for p in error.problems[:2])
+                guessed.kept.append((entry["id"], why))
+        guessed.removed = [(cid, t) for cid, t in guessed.removed if cid in {e["id"] for e in kept_out}]
+        data["remove"] = kept_out
+        if not kept_out:
+            del data["remove"]
+    text = spec_yaml(data, docx_path)
+    _check(text, spec_path, docx_path, library)
+    report_path = spec_path.with_name(f"{spec_path.stem}-import-report.md")
+    write_atomic(spec_path, text.encode("utf-8"))
+    write_atomic(report_path, report_markdown(guessed, docx_path, spec_path).encode("utf-8"))
+    counts = {a: sum(o.action == a for o in guessed.outcomes) for a in ("model", "variant", "text", "own")}
+    changes = (
+        f"not generated by agreement-kit: spec guessed from the draft ({guessed.guesses[0].value},"
+        f" {guessed.guesses[1].value})",
+        f"{counts['model'] + counts['variant']} clauses kept as the model, {counts['text']} in the draft's"
+        f" own words, {counts['own']} of the parties' own, {len(guessed.removed)} recommended clauses"
+        " absent (left out)",
+        f"what was guessed, and how sure: {report_path}",
+    )
+    warnings = tuple(
+        f"{g.what} guessed with low confidence: {g.why}" for g in guessed.guesses if g.confidence < 0.5
+    )
+    return ImportResult(spec_path, changes, warnings, report_path)

@@ -107,6 +107,13 @@ def _safe_members(path: Path, name: str) -> dict[str, bytes]:
     return members
 
 
+def carries_spec(path: Path) -> bool:
+    """Whether a .docx carries the spec agreement-kit built it from (after the same checks
+    against hostile files that reading it makes)."""
+    members = _safe_members(path, display_path(path))
+    return any(m.startswith("customXml/item") and NS.encode() in c[:500] for m, c in members.items())
+
+
 def _source(members: dict[str, bytes], name: str) -> SourcePart:
     for member, content in sorted(members.items()):
         if member.startswith("customXml/item") and NS.encode() in content[:500]:

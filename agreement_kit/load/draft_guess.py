@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .read import Draft
+from .draft_read import Draft
 
 NATION_WORDS = {
     "scotland": (
@@ -103,3 +103,38 @@ def guess_date(draft: Draft) -> tuple[dt.date, str]:
         if found and 1948 <= found.year <= 2100:
             return found, "the date the draft gives"
     return dt.date.today(), "today (the draft gives no date)"
+
+
+ORGANISATION = re.compile(
+    r"\b((?:[A-Z][\w'&-]* +){1,7}?(?:NHS Foundation Trust|NHS Trust|University Health Board|"
+    r"Health Board|Integrated Care Board)|NHS +[A-Z][\w'-]+(?: +[A-Z][\w'-]+){0,3})"
+)
+_ORG_TYPES = (
+    ("ambulance", "ambulance_trust"),
+    ("mental health", "mental_health_trust"),
+    ("integrated care board", "icb"),
+    ("university health board", "health_board"),
+    ("health board", "health_board"),
+    ("community", "community_trust"),
+    ("trust", "acute_trust"),
+)
+
+
+def guess_organisation(draft: Draft) -> tuple[str | None, str | None, str]:
+    """(name, type, why): the NHS body the draft names most often, and its type from its name."""
+    found = [m.group(1).strip() for m in ORGANISATION.finditer(draft.full_text)]
+    generic = {"university health board", "nhs foundation trust", "nhs trust", "integrated care board"}
+    found = [
+        f
+        for f in found
+        if not f.lower().startswith(("the ", "this ", "each ", "an ", "our ")) and f.lower() not in generic
+    ]
+    if not found:
+        return None, None, "the draft names no NHS body"
+    name = max(set(found), key=lambda f: (found.count(f), len(f)))
+    lowered = name.lower()
+    if lowered.startswith("nhs ") and "trust" not in lowered:
+        kind = "health_board"  # NHS Fernbrae: Scotland's boards are named so
+    else:
+        kind = next((t for word, t in _ORG_TYPES if word in lowered), "other")
+    return name, kind, f"it names \u201c{name}\u201d {found.count(name)} time{'s' * (found.count(name) != 1)}"

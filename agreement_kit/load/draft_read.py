@@ -22,7 +22,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from .guard import MAX_PARAGRAPHS, DraftError
+from .draft_guard import MAX_PARAGRAPHS, DraftError
 
 NUMBER = re.compile(r"^\s*(?:(?:clause|section|article|part)\s+)?(\d+(?:\.\d+)*)\.?(?:\s+|\t|$)", re.I)
 ITEM = re.compile(r"^\s*\(?(?:[a-z]{1,3}|[ivx]{1,5}|\d{1,2})\)\s+")

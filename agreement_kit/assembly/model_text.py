@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..assembly.assembler import assemble
-from ..assembly.model import Agreement, block_text
 from ..load.library import Library
 from ..load.parse import parse
 from ..load.spec import LoadedSpec
 from ..load.spec_models import Spec
 from ..load.yaml_source import SourceMap
 from ..utils.errors import InputError
+from .assembler import assemble
+from .model import Agreement, block_text
 
 # The organisation the model is rendered for; a draft's own name replaces it in redlines.
 MODEL_NAME, MODEL_SHORT = "Model Employer NHS Trust", "Model Employer"
@@ -39,10 +39,20 @@ class ModelClause:
     recommended: bool  # a default clause of the outline: its absence is a finding
     texts: tuple[str, ...]  # the wording under each variant, the default first
     note: str
+    labels: str = ""  # the words the library describes it with: parameter and variant labels, help
+    variants: tuple[str, ...] = ()  # the variant each of ``texts`` is, "" for the one in force
 
     @property
     def checklist_text(self) -> str:
         return " ".join(self.texts)
+
+    @property
+    def commentary(self) -> str:
+        return f"{self.note}\n{self.labels}".strip()
+
+    @property
+    def heading_words(self) -> str:
+        return self.title
 
 
 def _spec(kind: str, nation: str, add: list[str], choices: dict[str, Any]) -> LoadedSpec:
@@ -96,28 +106,62 @@ def _render(library: Library, kind: str, nation: str) -> dict[str, ModelClause]:
         base = _assemble(library, kind, nation, [], {})
     if base is None:
         raise InputError([])
-    texts = {cid: [body] for cid, (_, body, _) in _clause_texts(base).items()}
     info = _clause_texts(base)
-    present = set(texts)
-    add = [cid for cid in optional if cid in present]
-    for cid in present:
-        clause = library.clauses[cid].clause if cid in library.clauses else None
-        if clause is None or len(clause.variants) < 2:
-            continue
-        chosen = clause.variant_for(nation, None)  # type: ignore[arg-type]
-        for name in clause.variants:
-            if name == chosen:
+    texts = {cid: [body] for cid, (_, body, _) in info.items()}
+    names: dict[str, list[str]] = {cid: [""] for cid in texts}
+    add = [cid for cid in optional if cid in texts]
+    for choices in _variant_rounds(library, nation, list(texts)):
+        # every clause's next variant in one assembly; clause by clause only if that fails
+        other = _assemble(library, kind, nation, add, choices)
+        singles = (
+            [other]
+            if other is not None
+            else [_assemble(library, kind, nation, add, {cid: c}) for cid, c in choices.items()]
+        )
+        for agreement in singles:
+            if agreement is None:
                 continue
-            other = _assemble(library, kind, nation, add, {cid: {"variant": name}})
-            if other is not None:
-                body = _clause_texts(other).get(cid)
-                if body and body[1] not in texts[cid]:
-                    texts[cid].append(body[1])
+            for cid, (_, body, _) in _clause_texts(agreement).items():
+                if cid in choices and body not in texts[cid]:
+                    texts[cid].append(body)
+                    names[cid].append(choices[cid]["variant"])
     out = {}
     for title, entry in outline:
         if entry.clause in info:
             name, _, note = info[entry.clause]
             out[entry.clause] = ModelClause(
-                entry.clause, name, title, entry.default, tuple(texts[entry.clause]), note
+                entry.clause,
+                name,
+                title,
+                entry.default,
+                tuple(texts[entry.clause]),
+                note,
+                _labels(library, entry.clause),
+                tuple(names[entry.clause]),
             )
     return out
+
+
+def _variant_rounds(library: Library, nation: str, present: list[str]) -> list[dict[str, dict]]:
+    """Round k chooses the k-th variant other than the one in force for every clause that has one."""
+    others: dict[str, list[str]] = {}
+    for cid in present:
+        clause = library.clauses[cid].clause if cid in library.clauses else None
+        if clause is None or len(clause.variants) < 2:
+            continue
+        chosen = clause.variant_for(nation, None)  # type: ignore[arg-type]
+        others[cid] = [name for name in clause.variants if name != chosen]
+    rounds = max((len(v) for v in others.values()), default=0)
+    return [{cid: {"variant": v[k]} for cid, v in others.items() if k < len(v)} for k in range(rounds)]
+
+
+def _labels(library: Library, cid: str) -> str:
+    loaded = library.clauses.get(cid)
+    if loaded is None:
+        return ""
+    clause = loaded.clause
+    words = [v.label for v in clause.variants.values()]
+    for param in clause.params.values():
+        words += [param.label, param.help or ""]
+        words += list(getattr(param, "choices", {}).values())
+    return "\n".join(w for w in words if w)
