@@ -32,8 +32,9 @@ from ..load import library_models as lm
 from ..load.library import Library
 from ..load.pay import MissingRates
 from ..load.spec_models import Spec
+from ..utils.severity import SEVERITIES
 
-SEVERITIES = ("high", "medium", "low", "info")  # worst first, as a reader deals with them
+WORST_FIRST = tuple(reversed(SEVERITIES))  # as a reader deals with them
 
 # The values whose spread across employers the portfolio report shows:
 # (key, label, clause id, parameter).
@@ -74,7 +75,7 @@ def employer_facts(spec: Spec, agreements: list[m.Agreement], library: Library) 
 
 
 def findings_by_severity(agreements: list[m.Agreement], library: Library) -> dict[str, int]:
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts = dict.fromkeys(WORST_FIRST, 0)
     for agreement in agreements:
         for clause in agreement.clauses():
             for severity in _clause_severities(clause, library):

@@ -75,7 +75,7 @@ def review_command(
     draft is mapped clause by clause onto the model, and its findings are
     added as comments to a copy of the draft itself.
     """
-    from ..reviewing.review import severity_rank
+    from ..utils.severity import severity_rank  # light: a draft's review should not load a spec's
 
     if spec.suffix.lower() == ".docx":
         from .drafts import review_docx

@@ -18,8 +18,8 @@ from ..load.checklists import load_checklists
 from ..load.draft_read import Draft, Segment
 from ..load.library import Library
 from ..utils.redline import Redline, words_redline
+from ..utils.severity import SEVERITIES
 
-SEVERITIES = ("info", "low", "medium", "high")
 SAME = 0.98  # word similarity at or above which wording is the model's
 CLOSE = 0.85  # at or above: a low finding, below: medium
 

@@ -20,12 +20,7 @@ from ..load.checklists import load_checklists
 from ..load.library import Library
 from ..load.spec import LoadedSpec
 from ..utils.redline import Redline, words_redline
-
-SEVERITIES = ("info", "low", "medium", "high")
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
+from ..utils.severity import SEVERITIES, severity_rank
 
 
 @dataclass(frozen=True)
