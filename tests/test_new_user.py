@@ -106,3 +106,14 @@ def test_a_spec_defines_its_own_terms_and_may_redefine_the_librarys(tmp_path):
     with pytest.raises(InputError) as caught:
         assemble(load_spec(bad), load_library())
     assert "did you mean 'Locality Group'?" in caught.value.problems[0].message
+
+
+def test_clauses_list_shows_order_optional_variants_and_parameters(run_cli):
+    code, stdout, _ = run_cli("clauses", "list", "--kind", "partnership")
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[0].startswith("parties.parties") and "partnership 1.1" in lines[0]
+    lnc = next(line for line in lines if line.startswith("structure.lnc"))
+    assert lnc.endswith("optional")
+    chair = lines.index(next(line for line in lines if line.startswith("meetings.chair ")))
+    assert lines[chair + 1].strip().startswith("variants: alternating, co_chairs, fixed")

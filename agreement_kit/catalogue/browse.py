@@ -10,16 +10,19 @@ from ..utils.errors import UsageError
 
 
 def _sections(library: Library, clause_id: str) -> list[dict[str, Any]]:
+    """Where the clause sits in each agreement's outline, with its place ("6.4",
+    counting every clause the outline holds, optional ones included)."""
     out = []
     for kind_name, kind in library.kinds.items():
-        for section in kind.sections:
-            for entry in section.entries():
+        for s, section in enumerate(kind.sections, start=1):
+            for c, entry in enumerate(section.entries(), start=1):
                 if entry.clause == clause_id:
                     out.append(
                         {
                             "kind": kind_name,
                             "section": section.id,
                             "section_title": section.title,
+                            "order": f"{s}.{c}",
                             "default": entry.default,
                         }
                     )
@@ -34,7 +37,9 @@ def catalogue(library: Library, kind: str | None = None) -> list[dict[str, Any]]
     if kind is not None and kind not in library.kinds:
         raise UsageError(f"unknown agreement kind {kind!r}; the library has: {', '.join(library.kinds)}")
     entries = []
-    for clause_id, located in library.clauses.items():
+    order = [e.clause for k in library.kinds.values() for s in k.sections for e in s.entries()]
+    rank = {cid: i for i, cid in reversed(list(enumerate(order)))}  # first place in agreement order
+    for clause_id, located in sorted(library.clauses.items(), key=lambda item: rank.get(item[0], len(order))):
         clause = located.clause
         if kind is not None and kind not in clause.kinds:
             continue

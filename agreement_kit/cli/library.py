@@ -26,7 +26,9 @@ def clauses() -> None:
 @library_option
 @handle_errors
 def clauses_list(as_json: bool, kind: str | None, library_dir: Path | None) -> None:
-    """List every clause: id, section and title."""
+    """List every clause in agreement order: where it sits, whether it is in
+    every agreement or optional (switched on with add:), and its variants and
+    parameters."""
     from ..catalogue.browse import catalogue
 
     entries = catalogue(library_at(library_dir), kind)
@@ -34,8 +36,13 @@ def clauses_list(as_json: bool, kind: str | None, library_dir: Path | None) -> N
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str))
         return
     for e in entries:
-        where = ", ".join(f"{s['kind']}/{s['section']}" for s in e["sections"]) or "(not in an outline)"
-        click.echo(f"{e['id']:<36} {e['title']:<44} {where}")
+        where = ", ".join(f"{s['kind']} {s['order']}" for s in e["sections"]) or "(not in an outline)"
+        optional = "optional" if e["sections"] and not any(s["default"] for s in e["sections"]) else ""
+        click.echo(f"{e['id']:<36} {e['title']:<44} {where:<24} {optional}".rstrip())
+        if e["variants"]:
+            click.echo(f"{'':<4}variants: {', '.join(e['variants'])}")
+        if e["parameters"]:
+            click.echo(f"{'':<4}parameters: {', '.join(e['parameters'])}")
 
 
 @clauses.command("show")

@@ -106,7 +106,11 @@ class ClauseBody:
         paragraphs = list(anchor.itersiblings(preceding=True))[: self.count][::-1]
         placed = []
         for clause, first, last in self.extent:
-            heading_run = paragraphs[first].find(_W_R)
+            # on the clause's text, not its heading: converters (pandoc, LibreOffice) then
+            # keep the heading clean; a clause with no text is anchored on its heading
+            text_runs = (r for p in paragraphs[first + 1 : last + 1] if (r := p.find(_W_R)) is not None)
+            body = next(text_runs, None)
+            heading_run = body if body is not None else paragraphs[first].find(_W_R)
             # the last run outside a link (a run inside one cannot end a comment)
             runs = next(r for p in reversed(paragraphs[first : last + 1]) if (r := p.findall(_W_R)))
             placed.append(Anchored(clause, heading_run, runs[-1]))
