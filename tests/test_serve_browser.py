@@ -71,6 +71,7 @@ def browser():
 
 def new_page(browser, width: int = 1280, **options):
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True, **options)
+    context.set_default_timeout(60_000)  # a loaded 2-core machine can take seconds per render
     return context, context.new_page()
 
 
@@ -80,7 +81,7 @@ def updates(page) -> int:
 
 def wait_update(page, before: int) -> None:
     """Until the page has shown the server's answer to a change (polled: the page's CSP forbids eval)."""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # generous: a loaded 2-core machine renders slowly
     while updates(page) <= before:
         assert time.monotonic() < deadline, page.locator("#status").inner_text()
         page.wait_for_timeout(50)
