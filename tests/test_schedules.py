@@ -157,3 +157,15 @@ def test_a_schedule_that_cannot_be_worked_out_names_its_line(tmp_path, mini_libr
     (problem,) = caught.value.problems
     assert problem.file.endswith("schedules.yaml") and problem.field == "schedules[0].rows.0"
     assert "cannot be worked out" in problem.message
+
+
+def test_the_safety_committee_terms_follow_whether_there_is_a_committee(library, tmp_path):
+    base = (REPO / "samples" / "teaching-trust.yaml").read_text()
+    recognition = agreements(library, "teaching-trust.yaml")["recognition"]
+    assert any(s.id == "safety_committee_terms" for s in recognition.schedules)
+    marker = "\nclauses:\n"
+    assert marker in base
+    without = base.replace(marker, marker + "  time_off.safety_reps:\n    params: {committee_exists: false}\n", 1)
+    path = make_tree(tmp_path, {"s.yaml": without}) / "s.yaml"
+    recognition = {a.kind: a for a in assemble(load_spec(path), library)}["recognition"]
+    assert not any(s.id == "safety_committee_terms" for s in recognition.schedules)
