@@ -16,7 +16,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
 from ..load.draft_read import Para
-from ..utils.redline import Redline
+from ..utils.redline import redline_hunks
 from .findings import DraftFinding, DraftReview
 
 AUTHOR, INITIALS = "Staff-side review", "SR"
@@ -76,21 +76,3 @@ def comment_lines(finding: DraftFinding) -> list[str]:
     return lines
 
 
-def redline_hunks(redline: Redline) -> tuple[str, str]:
-    """The words only the model has and those only the draft has, a quoted piece per place."""
-    hunks: list[tuple[str, str]] = []
-    removed = added = ""
-    for op, text in (*redline.runs, ("=", "")):
-        if op == "-":
-            removed += text
-        elif op == "+":
-            added += text
-        elif removed or added:
-            hunks.append((removed, added))
-            removed = added = ""
-
-    def side(pieces: list[str]) -> str:
-        quoted = [f"\u201c{p.strip()}\u201d" for p in pieces if p.strip()]
-        return " \u2026 ".join(quoted) or "(nothing)"
-
-    return side([r for r, _ in hunks]), side([a for _, a in hunks])

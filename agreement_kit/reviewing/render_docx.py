@@ -35,7 +35,7 @@ from ..render.word.document import (
     stamp_time,
 )
 from ..render.word.wordml import para_xml, parse_fragment, run_xml, table_xml
-from ..utils.redline import Redline
+from ..utils.redline import redline_hunks
 from .review import SEVERITIES, Finding, severity_rank
 
 __all__ = ["render_review_docx"]
@@ -97,27 +97,6 @@ def comment_lines(finding: Finding) -> list[list[Span]]:
         lines.append([Span("Model: ", bold=True), Span(model)])
         lines.append([Span("This draft: ", bold=True), Span(draft)])
     return lines
-
-
-def redline_hunks(redline: Redline) -> tuple[str, str]:
-    """The words only the model has and the words only this draft has, one
-    quoted piece per place they differ, joined by an ellipsis."""
-    hunks: list[tuple[str, str]] = []
-    removed = added = ""
-    for op, text in (*redline.runs, ("=", "")):
-        if op == "-":
-            removed += text
-        elif op == "+":
-            added += text
-        elif removed or added:
-            hunks.append((removed, added))
-            removed = added = ""
-
-    def side(pieces: list[str]) -> str:
-        quoted = [f"\u201c{p.strip()}\u201d" for p in pieces if p.strip()]
-        return " \u2026 ".join(quoted) or "(nothing)"
-
-    return side([r for r, _ in hunks]), side([a for _, a in hunks])
 
 
 # -- findings without a clause, and the summary ------------------------------

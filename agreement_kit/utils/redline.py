@@ -31,3 +31,24 @@ def words_redline(old: str, new: str) -> Redline:
             if j2 > j1:
                 runs.append(("+", "".join(b[j1:j2])))
     return Redline(tuple(runs))
+
+
+def redline_hunks(redline: Redline) -> tuple[str, str]:
+    """The words only the model has and the words only this draft has, one
+    quoted piece per place they differ, joined by an ellipsis."""
+    hunks: list[tuple[str, str]] = []
+    removed = added = ""
+    for op, text in (*redline.runs, ("=", "")):
+        if op == "-":
+            removed += text
+        elif op == "+":
+            added += text
+        elif removed or added:
+            hunks.append((removed, added))
+            removed = added = ""
+
+    def side(pieces: list[str]) -> str:
+        quoted = [f"\u201c{p.strip()}\u201d" for p in pieces if p.strip()]
+        return " \u2026 ".join(quoted) or "(nothing)"
+
+    return side([r for r, _ in hunks]), side([a for _, a in hunks])
