@@ -22,7 +22,7 @@ from ..utils.errors import InputError, Problem
 from . import model as m
 from .calendar import first_year
 from .facility_cost import Costing, CostingError, cost_facility_time, hours_text, pounds
-from .integrity import ENV, clause_values, holds
+from .integrity import clause_values, holds, text_template
 from .templating import uk_date
 
 _WEEKDAY = "%A"  # "Tuesday 12 May 2026"
@@ -106,7 +106,7 @@ def _unions(agreement: m.Agreement) -> m.Schedule:
 
 def _text(source: str, ctx: dict[str, Any], index: int, field: str) -> str:
     try:
-        return " ".join(ENV.from_string(source).render(ctx).split())
+        return " ".join(text_template(source).render(ctx).split())
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise ScheduleError(index, field, f"cannot be worked out: {exc}") from None
 
