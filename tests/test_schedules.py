@@ -165,7 +165,8 @@ def test_the_safety_committee_terms_follow_whether_there_is_a_committee(library,
     assert any(s.id == "safety_committee_terms" for s in recognition.schedules)
     marker = "\nclauses:\n"
     assert marker in base
-    without = base.replace(marker, marker + "  time_off.safety_reps:\n    params: {committee_exists: false}\n", 1)
+    setting = "  time_off.safety_reps:\n    params: {committee_exists: false}\n"
+    without = base.replace(marker, marker + setting, 1)
     path = make_tree(tmp_path, {"s.yaml": without}) / "s.yaml"
     recognition = {a.kind: a for a in assemble(load_spec(path), library)}["recognition"]
     assert not any(s.id == "safety_committee_terms" for s in recognition.schedules)

@@ -124,7 +124,9 @@ def test_draft_change_and_download_word(server, browser, tmp_path):
     assert page.locator("#problems").is_hidden(), page.locator("#problem-list").inner_text()
 
     preview = page.frame_locator("#preview-frame")
-    assert "zebra-marker" in preview.locator("body").inner_text()
+    # the preview shows the last change once its answer arrives (a quick answer to an
+    # earlier keystroke can come first), so wait for the words themselves
+    sync_api.expect(preview.locator("body")).to_contain_text("zebra-marker", timeout=60_000)
     assert page.locator("#finding-list").get_by_text("wording departs from the model").count() >= 1
 
     with page.expect_download() as download_info:

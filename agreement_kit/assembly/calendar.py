@@ -10,10 +10,13 @@ year's proclamations, rather than a list kept in this code.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-import holidays
+from ..utils import cache
 
 _SUBDIVISION = {"england": "ENG", "scotland": "SCT", "wales": "WLS"}
 _TUESDAY = 1
@@ -27,7 +30,50 @@ class Meeting:
 
 @lru_cache(maxsize=32)
 def bank_holidays(nation: str, year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("GB", subdiv=_SUBDIVISION[nation], years=year))
+    known = _known()
+    name = f"{nation} {year}"
+    if isinstance(known.get(name), list):
+        try:
+            return frozenset(dt.date.fromisoformat(day) for day in known[name])
+        except (TypeError, ValueError):
+            pass
+    import holidays  # importing every country's calendar takes longer than the rest of a build
+
+    days = frozenset(holidays.country_holidays("GB", subdiv=_SUBDIVISION[nation], years=year))
+    known[name] = sorted(day.isoformat() for day in days)
+    prefix, file = _known_file()
+    if file:
+        cache.write(file, json.dumps(known, sort_keys=True).encode(), replaces=prefix)
+    return days
+
+
+# The dates the holidays package gave are kept in the per-user cache, under a
+# hash of its version and United Kingdom calendar and of this module.
+@lru_cache(maxsize=1)
+def _known_file() -> tuple[str, str]:
+    parts: list[bytes | str] = [Path(__file__).read_bytes()]
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return "", ""
+    package = Path(spec.origin).parent
+    for part in ("version.py", "countries/united_kingdom.py"):
+        try:
+            parts.append((package / part).read_bytes())
+        except OSError:
+            return "", ""
+    prefix = f"bank-holidays-{cache.key(__file__)[:8]}-"
+    return prefix, f"{prefix}{cache.key(*parts)}.json"
+
+
+@lru_cache(maxsize=1)
+def _known() -> dict[str, list[str]]:
+    name = _known_file()[1]
+    payload = cache.read(name) if name else None
+    try:
+        known = json.loads(payload) if payload else {}
+    except ValueError:
+        return {}
+    return known if isinstance(known, dict) else {}
 
 
 def is_working_day(day: dt.date, nation: str) -> bool:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..load.library import Library
@@ -35,7 +35,7 @@ from ..load.yaml_source import SourceMap
 from ..utils.errors import Problem
 from . import model as m
 from .facility_cost import CostingError, cost_facility_time
-from .templating import and_list, plural, uk_date, words
+from .templating import and_list, from_source, plural, uk_date, words
 
 
 def integrity_problems(
@@ -216,7 +216,7 @@ class _Checker:
                 try:
                     if holds(check.require, context):
                         continue
-                    message = " ".join(ENV.from_string(check.message).render(context).split())
+                    message = " ".join(text_template(check.message).render(context).split())
                 except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
                     problems.append(located.problem(f"checks.{i}", f"check failed to run: {exc}"))
                     continue
@@ -228,6 +228,12 @@ class _Checker:
 ENV = SandboxedEnvironment(undefined=StrictUndefined)
 """For rules and schedule cells: strict and sandboxed, with the clause-text filters."""
 ENV.filters.update(words=words, uk_date=uk_date, and_list=and_list, plural=plural)
+
+
+@lru_cache(maxsize=1024)
+def text_template(source: str) -> Template:
+    """``ENV.from_string(source)``, compiled once (and kept between runs)."""
+    return from_source(ENV, "rules", source)
 
 
 @lru_cache(maxsize=256)
@@ -268,7 +274,8 @@ def _pattern(name: str) -> re.Pattern[str]:
 
 
 def _named(name: str, text: str) -> bool:
-    return _pattern(name).search(text) is not None
+    # the pattern matches the name itself: most texts lack it, and a substring test is cheap
+    return name in text and _pattern(name).search(text) is not None
 
 
 def _named_folded(folded_name: str, text: str) -> bool:

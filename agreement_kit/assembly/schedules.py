@@ -10,10 +10,9 @@ be worked out is a problem naming its line in schedules.yaml.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from jinja2 import Template, TemplateError
+from jinja2 import TemplateError
 
 from ..load import library_models as lm
 from ..load.library import Library
@@ -23,7 +22,7 @@ from ..utils.errors import InputError, Problem
 from . import model as m
 from .calendar import first_year
 from .facility_cost import Costing, CostingError, cost_facility_time, hours_text, pounds
-from .integrity import ENV, clause_values, holds
+from .integrity import clause_values, holds, text_template
 from .templating import uk_date
 
 _WEEKDAY = "%A"  # "Tuesday 12 May 2026"
@@ -105,15 +104,9 @@ def _unions(agreement: m.Agreement) -> m.Schedule:
     )
 
 
-@lru_cache(maxsize=1024)
-def _cell(source: str) -> Template:
-    """A cell's template, compiled once: a spec is assembled again on every change in the drafting page."""
-    return ENV.from_string(source)
-
-
 def _text(source: str, ctx: dict[str, Any], index: int, field: str) -> str:
     try:
-        return " ".join(_cell(source).render(ctx).split())
+        return " ".join(text_template(source).render(ctx).split())
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise ScheduleError(index, field, f"cannot be worked out: {exc}") from None
 

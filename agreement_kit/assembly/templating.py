@@ -19,7 +19,9 @@ render is stopped after MAX_SECONDS. Each limit is an error naming the clause.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import marshal
 import re
 import signal
 import threading
@@ -27,13 +29,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..load.params import ChoiceValue
+from ..utils import cache
 
 OPEN, CLOSE = "\ue000", "\ue001"
 
@@ -187,16 +192,97 @@ def template_names(source: str) -> frozenset[str]:
 # A line of words that ends in a block tag ("...to the Forum.{% endif %}") keeps
 # its line break: trim_blocks is for lines that hold only a tag, and eating the
 # break after a sentence would join it to the next paragraph.
-_TAG_ENDS_WORDS = re.compile(r"^(?!\s*\{%)(.*\S.*?)(?<!\+)%\}[ \t]*$", re.MULTILINE)
-
-
+# (Done line by line: the regular expression this replaces,
+# ^(?!\s*\{%)(.*\S.*?)(?<!\+)%\}[ \t]*$, took time in the square of a line's length.)
 def _keep_breaks(source: str) -> str:
-    return _TAG_ENDS_WORDS.sub(lambda m: m.group(1) + "+%}", source)
+    if "%}" not in source:
+        return source
+    lines = source.split("\n")
+    for index, line in enumerate(lines):
+        words = line.rstrip(" \t")
+        if (
+            words.endswith("%}")
+            and not words.endswith("+%}")
+            and words[:-2].strip()
+            and not line.lstrip().startswith("{%")
+        ):
+            lines[index] = words[:-2] + "+%}"
+    return "\n".join(lines)
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str):
-    return _ENV.from_string(_keep_breaks(source))
+def _compile(source: str) -> Template:
+    return from_source(_ENV, "clause", _keep_breaks(source))
+
+
+# -- compiled templates kept between runs ----------------------------------------
+#
+# Compiling is most of a first use of a template (a cold build compiles about
+# 250). The Python code Jinja makes of each is kept in the per-user cache
+# (utils/cache.py), under a hash of Jinja's and Python's versions and of this
+# module and integrity.py, which set up the environments, and is read back the
+# next time: the template is the one Jinja's from_string would give.
+
+_CODE: dict[str, CodeType] | None = None  # this run's table: read from the cache on first use
+_NEW = 0  # templates compiled in this run that the cache did not hold
+_MAX_CODE = 4_000  # templates kept; past this, only this run's
+
+
+def _code_file() -> tuple[str, str]:
+    import jinja2
+
+    from . import integrity
+
+    prefix = f"templates-{cache.key(__file__)[:8]}-"
+    parts: list[bytes | str] = [
+        jinja2.__version__,
+        Path(__file__).read_bytes(),
+        Path(integrity.__file__).read_bytes(),
+    ]
+    return prefix, f"{prefix}{cache.key(*parts)}.marshal"
+
+
+def _code_table() -> dict[str, CodeType]:
+    global _CODE
+    if _CODE is None:
+        _CODE = {}
+        try:
+            payload = cache.read(_code_file()[1])
+            table = marshal.loads(payload) if payload else {}
+            if isinstance(table, dict):
+                _CODE = {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, CodeType)}
+        except (ValueError, EOFError, TypeError, OSError):  # a damaged entry is a miss
+            pass
+        atexit.register(save_compiled)
+    return _CODE
+
+
+def from_source(env: Environment, tag: str, source: str) -> Template:
+    """``env.from_string(source)``, its code kept between runs under ``tag``
+    (one tag per environment)."""
+    global _NEW
+    table = _code_table()
+    name = f"{tag}\0{source}"
+    code = table.get(name)
+    if code is None:
+        code = env.compile(source)
+        table[name] = code
+        _NEW += 1
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def save_compiled() -> None:
+    """Keep this run's newly compiled templates (at exit; a no-op when none)."""
+    global _NEW
+    if not _NEW or _CODE is None:
+        return
+    table = _CODE if len(_CODE) <= _MAX_CODE else dict(list(_CODE.items())[-_NEW:][-_MAX_CODE:])
+    prefix, name = _code_file()
+    try:
+        cache.write(name, marshal.dumps(table), replaces=prefix)
+    except ValueError:  # marshal refuses something unexpected: keep nothing
+        return
+    _NEW = 0
 
 
 def render(source: str, context: dict[str, Any]) -> tuple[str, list[str]]:

@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -115,7 +115,9 @@ def _init_worker(library_root: str, parent: int | None = None) -> None:
     global _LIBRARY
     if parent is not None:  # a worker process: it ends with the batch
         die_with_parent(parent)
-    _LIBRARY = load_library(Path(library_root))
+    # A forked worker has the parent's library already; a spawned one loads it.
+    if _LIBRARY is None or str(_LIBRARY.root) != library_root:
+        _LIBRARY = load_library(Path(library_root))
 
 
 def _run_job(
@@ -286,6 +288,8 @@ def _run_locked(
         if progress:
             progress(outcome, len(outcomes), len(jobs))
 
+    global _LIBRARY
+    _LIBRARY = library  # this process's jobs, and forked workers, use it as it is
     if workers == 1 or len(jobs) == 1:
         _init_worker(str(library.root))
         for job in jobs:
@@ -294,14 +298,10 @@ def _run_locked(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(str(library.root), os.getpid())
         ) as pool:
-            submitted = {pool.submit(_run_job, job, *args): job for job in jobs}
             try:
-                # as_completed waits on every future once; a wait() per result
-                # would cost time in the square of the number of employers.
-                for future in as_completed(submitted):
-                    job = submitted[future]
+                for job, result in _in_windows(pool, jobs, args, WINDOW_PER_WORKER * workers):
                     try:
-                        done(job, future.result())
+                        done(job, result.result())
                     except Exception as exc:  # a worker died: record it, keep going
                         done(
                             job,
@@ -321,6 +321,33 @@ def _name(data: Any) -> str | None:
     org = data.get("organisation") if isinstance(data, dict) else None
     name = org.get("name") if isinstance(org, dict) else None
     return printable(name) if isinstance(name, str) else None
+
+
+# Jobs handed to the pool at a time, per worker: enough to keep every worker
+# busy, few enough that the queues (and the parent's memory) stay the same
+# size however many employers there are.
+WINDOW_PER_WORKER = 4
+
+
+def _in_windows(
+    pool: ProcessPoolExecutor, jobs: list[Job], args: tuple, window: int
+) -> Iterator[tuple[Job, Future[Outcome]]]:
+    """Each job with its finished future, as they finish, never more than
+    ``window`` submitted and unfinished. Waiting costs time in the window's
+    size, not in the number of employers."""
+    pending: dict[Future[Outcome], Job] = {}
+    queue = iter(jobs)
+    for job in queue:
+        pending[pool.submit(_run_job, job, *args)] = job
+        if len(pending) >= window:
+            break
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield pending.pop(future), future
+            following = next(queue, None)
+            if following is not None:
+                pending[pool.submit(_run_job, following, *args)] = following
 
 
 def _epoch_seconds() -> int | None:

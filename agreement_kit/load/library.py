@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import __version__
+from ..utils import cache
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import clauses_dir
 from . import library_models as lm
@@ -63,10 +66,45 @@ class Library:
 
 
 def load_library(root: Path | None = None) -> Library:
-    """Load every file of a clause library; raise InputError listing every problem."""
-    root = Path(root) if root is not None else clauses_dir()
+    """Load every file of a clause library; raise InputError listing every problem.
+
+    The bundled library, once loaded and checked, is kept in the per-user
+    cache (utils/cache.py) under a hash of its files, their paths as shown in
+    messages and the loading code, and read from there while all are unchanged."""
+    bundled = clauses_dir()
+    root = Path(root) if root is not None else bundled
     if not root.is_dir():
         raise InputError([Problem(display_path(root), None, "", "clause library folder not found")])
+    if root != bundled and root.resolve() != bundled.resolve():
+        return _load(root)
+    # one entry per library folder: a newer one replaces it, another checkout's stays
+    folder = f"library-{cache.key(str(root))[:8]}-"
+    name = f"{folder}{_cache_key(root)}.pickle"
+    payload = cache.read(name)
+    if payload is not None:
+        try:
+            library = pickle.loads(payload)
+            if isinstance(library, Library):
+                return library
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
+            pass
+    library = _load(root)
+    cache.write(name, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL), replaces=folder)
+    return library
+
+
+def _cache_key(root: Path) -> str:
+    import pydantic
+
+    parts: list[bytes | str] = [str(root), __version__, pydantic.VERSION]
+    for path in sorted(root.glob("*.yaml")):
+        parts += [display_path(path), path.read_bytes()]
+    for code in sorted(Path(__file__).parent.glob("*.py")):  # the models and the loading
+        parts += [code.name, code.read_bytes()]
+    return cache.key(*parts)
+
+
+def _load(root: Path) -> Library:
     problems: list[Problem] = []
 
     def load(path: Path, model):

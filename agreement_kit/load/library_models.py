@@ -57,7 +57,9 @@ class Strict(BaseModel):
     no text may hold a character a Word document cannot (clause libraries
     may come from third parties)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is made on its first use, not at import;
+    # a build that reads the library from the cache never validates its models.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @field_validator("*")
     @classmethod

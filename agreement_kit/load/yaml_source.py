@@ -14,6 +14,12 @@ silently change a value: ``010`` (octal 8), ``0x1F``, ``1:30`` (base 60,
 refused with its line and field and the way to write what was meant.
 Only regular files are read (not a FIFO or a device), and never more than
 the size limit.
+
+Files are composed with libyaml (PyYAML's C loader) when it is present and
+the text is one it reads exactly as PyYAML's own loader does; anything
+refused, or anything the C loader cannot be trusted with, is composed again
+by PyYAML's own loader, so every message, line and refusal is the same
+whichever loader ran (see ``_compose_fast``).
 """
 
 from __future__ import annotations
@@ -77,7 +83,7 @@ _SURPRISING_NUMBER = re.compile(r"^[-+]?(0[0-9_]+|0[xob].*|.*:.*|.*_.*)$", re.IG
 
 def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     """Why a plain scalar would not mean what it says, or None."""
-    if node.style is not None:  # quoted: text, as written
+    if node.style:  # quoted or a block: text, as written (plain is None, or "" from libyaml)
         return None
     value = node.value
     if node.tag == _INT and _SURPRISING_NUMBER.match(value):
@@ -93,13 +99,19 @@ def _scalar_problem(node: yaml.ScalarNode) -> str | None:
 
 
 class _Walker:
-    def __init__(self, source: SourceMap):
+    def __init__(self, source: SourceMap, exact: bool = True):
         self.source = source
         self.constructor = yaml.SafeLoader("")
         self.nodes = 0
         self.problems: list[Problem] = []
+        # Nodes from libyaml place an empty value on the next token's line where
+        # PyYAML places it after the previous one: where such a line would be
+        # recorded, the file is composed again by PyYAML (_Recompose).
+        self.exact = exact
 
     def walk(self, node: yaml.Node, loc: Loc) -> Any:
+        if not self.exact and _empty_plain(node):
+            raise _Recompose
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooLarge(node)
@@ -121,6 +133,8 @@ class _Walker:
                 )
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if not self.exact and _empty_plain(key_node):
+                    raise _Recompose
                 key = self.constructor.construct_object(key_node, deep=True)
                 if not isinstance(key, (str, int, bool, float)) or key is None:
                     self.problems.append(
@@ -144,7 +158,7 @@ class _Walker:
                     )
                     continue
                 self.source.lines[loc + (key,)] = key_node.start_mark.line + 1
-                out[key] = self.walk(value_node, loc + (key,))
+                out[key] = self._value(value_node, loc + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
             items = []
@@ -153,6 +167,17 @@ class _Walker:
                 items.append(self.walk(item, loc + (index,)))
             return items
         raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node.tag!r}", node.start_mark)
+
+    def _value(self, node: yaml.Node, loc: Loc) -> Any:
+        """A mapping's value: an empty one records no line of its own, so it
+        needs no second composing."""
+        if self.exact or not _empty_plain(node):
+            return self.walk(node, loc)
+        exact, self.exact = self.exact, True
+        try:
+            return self.walk(node, loc)
+        finally:
+            self.exact = exact
 
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         line = node.start_mark.line + 1
@@ -182,6 +207,14 @@ def _construct_problem(node: yaml.ScalarNode, exc: Exception) -> str:
     if node.tag == _INT and len(node.value) > 100:
         return f"a number of {len(node.value):,} digits is not a sensible value"
     return f"{node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}"
+
+
+def _empty_plain(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value == ""
+
+
+class _Recompose(Exception):
+    """The fast composing cannot give what PyYAML's own loader gives: compose again."""
 
 
 class _TooLarge(Exception):
@@ -230,6 +263,17 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(f"not UTF-8 text (byte {exc.start})") from None
+    fast = _compose_fast(text)
+    if fast is not None:
+        fast_source = SourceMap(name, text=text)
+        fast_source.lines[()] = fast.start_mark.line + 1
+        walker = _Walker(fast_source, exact=False)
+        try:
+            data = walker.walk(fast, ())
+            if not walker.problems:
+                return data, fast_source
+        except (_Recompose, _TooLarge, yaml.YAMLError):
+            pass  # composed again below, so that the message is PyYAML's own
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -263,3 +307,56 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     if walker.problems:
         raise InputError(walker.problems)
     return data, source
+
+
+# libyaml and PyYAML's own loader differ on a few things: tabs as separators,
+# a byte order mark or a Unicode line break (U+0085, U+2028, U+2029) inside
+# the text, and a comment straight after a block scalar's "|" or ">". Such
+# files go to PyYAML alone.
+_C_DIFFERS = re.compile(r"[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+
+
+def _c_parser() -> type | None:
+    """libyaml's parser under PyYAML's composer. libyaml's own composer
+    recurses in C with no limit (a few thousand nested brackets overflow the
+    stack), so only the events come from C; PyYAML's composer stops at
+    Python's recursion limit like the loader it replaces."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # PyYAML built without libyaml
+        return None
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class _CComposer(CParser, Resolver):
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+        compose_node = Composer.compose_node
+        compose_scalar_node = Composer.compose_scalar_node
+        compose_sequence_node = Composer.compose_sequence_node
+        compose_mapping_node = Composer.compose_mapping_node
+
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            Resolver.__init__(self)
+            self.anchors: dict[str, yaml.Node] = {}
+
+    return _CComposer
+
+
+_CLoader = _c_parser()
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """The file composed from libyaml's events, or None when PyYAML's own
+    loader must compose it: no libyaml, text libyaml reads differently, an
+    empty file, or any error (its message then comes from PyYAML)."""
+    if _CLoader is None or _C_DIFFERS.search(text):
+        return None
+    parser = _CLoader(text)
+    try:
+        return parser.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        parser.dispose()
