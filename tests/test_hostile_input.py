@@ -63,6 +63,7 @@ def test_yaml_11_booleans_are_refused_and_quoted_values_stay_text(tmp_path, mini
         ("effective: 2026-04-01", "effective: 2026-13-01", "dates.effective", "not a real date"),
         ("headcount: 1200", "headcount: " + "9" * 5000, "organisation.headcount", "5,000 digits"),
         ("headcount: 1200", "headcount: !!int six", "organisation.headcount", "cannot be read as int"),
+        ("headcount: 1200", "headcount: !!int", "organisation.headcount", "no value given for the tag int"),
         ("headcount: 1200", "headcount: !!binary aGVsbG8=", "organisation.headcount", "is not allowed"),
     ],
 )

@@ -195,7 +195,8 @@ class _Walker:
         if problem is None:
             try:
                 return self.constructor.construct_object(node, deep=True)
-            except (ValueError, OverflowError) as exc:  # 2026-02-30, a 5,000-digit number, !!int six
+            # 2026-02-30, a 5,000-digit number, !!int six, !!int with no value
+            except (ValueError, OverflowError, IndexError) as exc:
                 problem = _construct_problem(node, exc)
         self.problems.append(Problem(self.source.file, line, dotted(loc), problem))
         return None
@@ -206,7 +207,10 @@ def _construct_problem(node: yaml.ScalarNode, exc: Exception) -> str:
         return f"{node.value!r} is not a real date ({exc}); write a date as YYYY-MM-DD, e.g. 2026-07-01"
     if node.tag == _INT and len(node.value) > 100:
         return f"a number of {len(node.value):,} digits is not a sensible value"
-    return f"{node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}"
+    kind = node.tag.rsplit(":", 1)[-1]
+    if not node.value:
+        return f"no value given for the tag {kind}; write the value, or leave the tag out"
+    return f"{node.value!r} cannot be read as {kind}"
 
 
 def _empty_plain(node: yaml.Node) -> bool:
