@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,13 @@ def chars(text: str) -> list[str]:
 ANALYSERS = {"words": words, "chars": chars}
 
 
+@lru_cache(maxsize=16_384)
+def term_counts(analyser: str, text: str) -> Counter[str]:
+    """The terms of ``text`` and how often each occurs: the same texts are analysed
+    for several spaces when a matcher is fitted, so each is analysed once. Read only."""
+    return Counter(ANALYSERS[analyser](text))
+
+
 @dataclass
 class Space:
     """One analyser fitted on a corpus: its vocabulary and idf, and a set of model rows."""
@@ -94,8 +102,7 @@ class Space:
 
     @classmethod
     def fit(cls, analyser: str, corpus: list[str], rows: list[str]) -> Space:
-        analyse = ANALYSERS[analyser]
-        counts = [Counter(analyse(t)) for t in corpus]
+        counts = [term_counts(analyser, t) for t in corpus]
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
@@ -121,7 +128,7 @@ class Space:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The known terms of ``text`` and their weights, the vector of unit length."""
-        counts = Counter(ANALYSERS[self.analyser](text))
+        counts = term_counts(self.analyser, text)
         ids, tf, unseen = [], [], 0.0
         for term, c in counts.items():
             weight = 1 + math.log(c)
