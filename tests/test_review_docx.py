@@ -216,3 +216,18 @@ def test_pandoc_sees_the_review_comments(reviewed):
     ).stdout.decode()
     assert out.count(f'author="{REVIEW_AUTHOR}"') == len(present(reviewed))
     assert "\\[MEDIUM\\]" in out and "Drafting note" not in out
+
+
+def test_the_first_page_lists_each_finding_with_a_link_to_its_clause(reviewed):
+    data = render(reviewed)
+    root = body(data)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    bookmarks = {b.get(f"{w}name") for b in root.iter(f"{w}bookmarkStart")}
+    links = [h.get(f"{w}anchor") for h in root.iter(f"{w}hyperlink")]
+    tied = [f for f in present(reviewed) if f.clause_number]
+    assert tied
+    for finding in tied:
+        target = "clause_" + finding.clause_number.replace(".", "_")
+        assert target in links and target in bookmarks
+    checklist = [f for f in reviewed.findings if f.category == "checklist"]
+    assert all("(Partnership Agreement)" in f.summary for f in checklist)

@@ -110,7 +110,8 @@ def _untied_section(builder: Builder, untied: list[Finding]) -> None:
 
 
 def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
-    """A first page before the cover: what the review found, by severity."""
+    """A first page before the cover: what the review found, by severity, then
+    each finding with a link to its clause."""
     cover: CT_P = doc.body[0]
     builder = Builder(cover)
     builder.para(_HEADING, [Span(SUMMARY_HEADING)])
@@ -124,6 +125,15 @@ def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
     )
     (table,) = parse_fragment(table_xml(_TABLE, _COLUMNS, cells))
     cover.addprevious(table)
+    # Then every finding, worst first, its clause a link to the clause itself.
+    for finding in sorted(findings, key=lambda f: -severity_rank(f.severity)):
+        spans = [Span(f"[{finding.severity.upper()}] ", bold=True)]
+        if finding.clause_number:
+            where = f"{finding.clause_number} {finding.clause_title}"
+            spans.append(Span(where, link="clause_" + finding.clause_number.replace(".", "_")))
+            spans.append(Span(": "))
+        spans.append(Span(sentence(finding.summary)))
+        builder.para(_NORMAL, spans)
     page_break_before(cover)
 
 

@@ -301,7 +301,7 @@ def _checklists(agreements: list[Agreement], library: Library) -> tuple[list[Che
             if status != "covered":
                 agreement, clause = found[0] if found else (agreements[0], None)
                 severity = "high" if status == "missing" else "medium"
-                summary = f"{checklist.title}: “{item.text}” is {status}"
+                summary = f"{checklist.title} ({agreement.short_title}): “{item.text}” is {status}"
                 if thin:
                     detail: tuple[str, ...] = (
                         item.weak_because or "What the clauses say does not settle it.",
