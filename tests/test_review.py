@@ -108,3 +108,16 @@ def test_scottish_nation_variant_is_not_a_departure(mini_library, tmp_path):
 def test_redline_of_identical_texts_is_unchanged():
     assert not words_redline("a b c", "a b c").changed
     assert words_redline("a b c", "a x c").changed
+
+
+def test_a_recommended_clause_left_out_with_a_reason_is_weighed_not_flagged_high(mini_library, tmp_path):
+    from conftest import MINI_SPEC, make_tree
+
+    from agreement_kit import load_library, load_spec
+
+    reason = "The terms are defined in the policy handbook."
+    spec = MINI_SPEC + f"remove:\n  - {{id: parties.definitions, reason: {reason}}}\n"
+    result = review(load_spec(make_tree(tmp_path, {"r.yaml": spec}) / "r.yaml"), load_library(mini_library))
+    (finding,) = [f for f in result.findings if f.category == "absent"]
+    assert finding.severity == "medium"
+    assert finding.detail[0] == "Reason given: The terms are defined in the policy handbook."

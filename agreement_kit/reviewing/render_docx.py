@@ -126,6 +126,8 @@ def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
     (table,) = parse_fragment(table_xml(_TABLE, _COLUMNS, cells))
     cover.addprevious(table)
     # Then every finding, worst first, its clause a link to the clause itself.
+    if findings:
+        builder.para(_NORMAL, [Span("The findings, most serious first", bold=True)])
     for finding in sorted(findings, key=lambda f: -severity_rank(f.severity)):
         spans = [Span(f"[{finding.severity.upper()}] ", bold=True)]
         if finding.clause_number:

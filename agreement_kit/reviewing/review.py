@@ -257,16 +257,18 @@ def _yes_no(value: bool) -> str:
 
 
 def _absent(agreement: Agreement) -> list[Finding]:
+    """A recommended clause left out: high with no reason given; medium with one,
+    which the staff side can weigh (an all-Wales programme covering it, say)."""
     return [
         Finding(
-            "high",
+            "medium" if o.reason else "high",
             "absent",
             agreement.kind,
             o.id,
             None,
             o.title,
             f"recommended clause “{o.title}” ({o.section}) is absent",
-            (blocks_text(o.note),),
+            tuple(t for t in (_reason(o.reason), blocks_text(o.note)) if t),
         )
         for o in agreement.omitted
     ]
