@@ -14,7 +14,7 @@ from the same provenance the review reads, one finding each for:
   minimum or above its maximum (low when that favours the staff side or
   neither, else medium), a choice other than the recommended one (as a
   variant), a yes/no other than the recommended one (low);
-- a recommended clause left out (high);
+- a recommended clause left out (high; medium when the parties gave a reason);
 - law cited, by override, that is not in force for the agreement (medium).
 
 The review's Acas and TULRCA checklists are not run; for them, review the
@@ -80,7 +80,8 @@ def findings_by_severity(agreements: list[m.Agreement], library: Library) -> dic
         for clause in agreement.clauses():
             for severity in _clause_severities(clause, library):
                 counts[severity] += 1
-        counts["high"] += len(agreement.omitted)
+        for omitted in agreement.omitted:  # as the review rates it: medium when a reason is given
+            counts["medium" if omitted.reason else "high"] += 1
     return counts
 
 
