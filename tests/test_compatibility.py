@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import REPO, SAMPLES
 from lxml import etree
 
 from agreement_kit import load_library
@@ -144,3 +144,23 @@ def test_html_parses_as_html5(outputs):
         if name.endswith(".html"):
             parser = html5lib.HTMLParser(strict=True)
             parser.parse(path.read_bytes())  # raises on any HTML5 parse error
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="LibreOffice or poppler missing"
+)
+def test_a_pdf_is_paginated_and_the_word_copy_carries_its_page_numbers(tmp_path, run_cli):
+    import docx
+
+    code, _, stderr = run_cli("build", REPO / "samples" / "test-mini.yaml", "-o", tmp_path, "-f", "docx,pdf")
+    assert code == 0, stderr
+    (pdf,) = tmp_path.glob("*.pdf")
+    (word,) = tmp_path.glob("*.docx")
+    entries = [p.text for p in docx.Document(str(word)).paragraphs if p.style.name.startswith("toc")]
+    numbered = [e.rsplit("\t", 1) for e in entries if "\t" in e]
+    assert numbered and len(numbered) == len(entries)
+    for heading, page in numbered:
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", page, "-l", page, str(pdf), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert heading in {" ".join(line.split()) for line in text.splitlines()}, (heading, page)

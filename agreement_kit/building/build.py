@@ -57,7 +57,7 @@ def build(
 ) -> list[Path]:
     """Build every agreement of every spec in every format; return the paths written.
     Settings that have no effect are added to ``warnings`` when it is given."""
-    formats = chosen_formats(formats, FORMATS)
+    formats = chosen_formats(formats, (*FORMATS, "pdf"))
     if notes not in NOTES_MODES:
         raise UsageError(f"--notes must be one of {', '.join(NOTES_MODES)}, not {notes!r}")
     out_dir = Path(out_dir)
@@ -67,11 +67,22 @@ def build(
     planned = prepare(spec_paths, library, warnings)
     _refuse_collisions(planned, out_dir, formats)
     rendered = [
-        (p.path(out_dir, fmt), render(p.agreement, fmt, notes=notes)) for p in planned for fmt in formats
+        (p.path(out_dir, fmt), data) for p in planned for fmt, data in _outputs(p.agreement, formats, notes)
     ]
     for path, data in rendered:
         write_atomic(path, data)
     return [path for path, _ in rendered]
+
+
+def _outputs(agreement: Agreement, formats: Sequence[str], notes: NotesMode) -> list[tuple[str, bytes]]:
+    """Each format's bytes. A PDF is laid out by LibreOffice (render/pdf.py), and the
+    Word copy then carries the page numbers that layout gave its contents."""
+    done: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from ..render.pdf import render_pdf
+
+        done["pdf"], done["docx"] = render_pdf(agreement, notes)
+    return [(fmt, done[fmt] if fmt in done else render(agreement, fmt, notes=notes)) for fmt in formats]
 
 
 def _refuse_collisions(planned: list[Planned], out_dir: Path, formats: Sequence[str]) -> None:

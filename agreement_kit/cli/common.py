@@ -94,5 +94,6 @@ def agreement_format_options(command: Callable[..., Any]) -> Callable[..., Any]:
         "formats",
         default="docx,md,html",
         show_default=True,
-        help="Comma-separated output formats: docx, md, html.",
+        help="Comma-separated output formats: docx, md, html, and pdf (a paginated copy laid out by"
+        " LibreOffice, whose Word copy then has page numbers in its contents).",
     )(command)

@@ -48,8 +48,10 @@ def render_docx(
     *,
     notes: NotesMode = "comments",
     timestamp: dt.datetime | None = None,
+    pages: dict[str, int] | None = None,
 ) -> bytes:
     """Render the agreement as a Word document and return the file's bytes.
+    ``pages`` (heading -> page, see render/pdf.py) puts page numbers in the contents.
 
     ``notes`` puts the drafting notes in Word comments, in an appendix, or
     nowhere (a signing copy). ``timestamp`` (default: SOURCE_DATE_EPOCH if
@@ -67,7 +69,7 @@ def render_docx(
     remove(markers[NOTES])
     if notes == "comments":
         _add_comments(doc, placed, when)
-    return finish(doc, agreement, markers, when, _source(agreement) if agreement.spec_text else None)
+    return finish(doc, agreement, markers, when, _source(agreement) if agreement.spec_text else None, pages)
 
 
 def _source(agreement: Agreement) -> bytes:

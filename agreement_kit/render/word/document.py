@@ -98,11 +98,13 @@ def finish(
     markers: dict[str, CT_P],
     when: dt.datetime,
     source: bytes | None = None,
+    pages: dict[str, int] | None = None,
 ) -> bytes:
-    """Fill the contents list, then package with the properties set and
-    every date fixed, so equal input gives equal bytes."""
+    """Fill the contents list (with page numbers when ``pages`` gives them), then
+    package with the properties set and every date fixed, so equal input gives
+    equal bytes."""
     remove(markers[SCHEDULES])
-    _contents(doc, markers[CONTENTS])
+    _contents(doc, markers[CONTENTS], pages)
     return doc.to_bytes(
         title=agreement.title,
         subject=agreement.organisation,
@@ -270,9 +272,11 @@ _HEADINGS = XPath(
 )
 
 
-def _contents(doc: WordDocument, anchor: CT_P) -> None:
+def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = None) -> None:
     """A TOC field over Heading 1-2, pre-filled with the headings so readers
-    that do not update fields still show a contents list."""
+    that do not update fields still show a contents list; with ``pages``
+    (heading text -> page, from a laid-out copy), with their page numbers."""
+    pages = pages or {}
     levels = {H1: 1, H2: 2}
     entries = []
     for p in _HEADINGS(doc.body):
@@ -287,7 +291,10 @@ def _contents(doc: WordDocument, anchor: CT_P) -> None:
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    lines = [(_TOC[level], run_xml(text)) for level, text in entries] or [(_TOC[1], "")]
+    lines = [
+        (_TOC[level], run_xml(text) + (run_xml(f"\t{pages[text]}") if text in pages else ""))
+        for level, text in entries
+    ] or [(_TOC[1], "")]
     xml = "".join(
         para_xml(style, (begin if i == 0 else "") + body + (end if i == len(lines) - 1 else ""))
         for i, (style, body) in enumerate(lines)
