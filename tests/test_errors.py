@@ -209,8 +209,8 @@ def test_two_specs_writing_the_same_files_are_refused(run_cli, mini_library, tmp
 
 
 def test_usage_errors_exit_2(run_cli, mini_library, tmp_path):
-    code, _, stderr = run_cli("build", tmp_path / "x.yaml", "--format", "pdf")
-    assert code == 2 and "unknown format 'pdf'" in stderr
+    code, _, stderr = run_cli("build", tmp_path / "x.yaml", "--format", "odt")
+    assert code == 2 and "unknown format 'odt'" in stderr
     code, _, _ = run_cli("build")
     assert code == 2
     code, _, _ = run_cli("clauses", "show", "no.such", "--library", mini_library)
