@@ -60,7 +60,7 @@ def test_wrong_type_names_line_and_field(run_cli, mini_library, tmp_path):
     assert_clean_failure(code, stdout, stderr, out)
     (line,) = error_lines(stderr)
     assert f"spec.yaml:{line_of(spec.read_text(), 'headcount')}: organisation.headcount:" in line
-    assert "integer" in line
+    assert "'lots' is not a whole number; write it in figures" in line
 
 
 def test_wrong_parameter_type_and_range(run_cli, mini_library, tmp_path):

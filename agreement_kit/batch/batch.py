@@ -226,7 +226,9 @@ class BatchResult:
 
     @property
     def failures(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        """The failed employers in table-row order (a folder's by name), as the table reads."""
+        failed = [o for o in self.outcomes if o.status == "failed"]
+        return sorted(failed, key=lambda o: (o.row if o.row is not None else 0, o.source))
 
 
 def run_batch(

@@ -117,6 +117,7 @@ def jobs_from_table(table: Path, base: Path, library: Library, ignore: Collectio
             r.data,
             r.source,
             row=r.number,
+            error="\n".join(str(p) for p in r.problems) if r.problems else None,
         )
         for r in rows
     ]

@@ -58,6 +58,7 @@ class Row:
     number: int
     data: dict[str, Any]
     source: RowSource
+    problems: list[Problem] = field(default_factory=list)  # cells that could not be read
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -115,7 +116,9 @@ def table_rows(
     library: Library,
     ignore: Collection[str] = (),
 ) -> list[Row]:
-    """Every row as spec data; raise InputError listing every bad header and cell.
+    """Every row as spec data; raise InputError listing every bad header. A cell
+    that cannot be read is its row's problem: the row fails as one employer while
+    the others build, so every problem of the table is reported in one pass.
     Columns named in ``ignore``, or whose name starts with ``#``, are left out."""
     name = display_path(path)
     header, body = read_rows(path)
@@ -145,6 +148,7 @@ def table_rows(
     for number, values in body:
         data = copy.deepcopy(base)
         columns: dict[Loc, str] = {}
+        bad: list[Problem] = []
         for index, value in enumerate(values[: len(header)]):  # short rows: blanks
             if index not in targets or _blank(value):
                 continue
@@ -152,18 +156,16 @@ def table_rows(
             try:
                 _set(data, loc, convert(value, loc, param))
             except ValueError as exc:
-                problems.append(Problem(name, number, header[index], str(exc)))
+                bad.append(Problem(name, number, header[index], str(exc)))
                 continue
             columns[loc] = header[index]
         if len(values) > len(header):
-            problems.append(
+            bad.append(
                 Problem(
                     name, number, "", f"has {len(values)} cells but the header names {len(header)} columns"
                 )
             )
-        out.append(Row(number, data, RowSource(name, base=base_source, row=number, columns=columns)))
-    if problems:
-        raise InputError(problems)
+        out.append(Row(number, data, RowSource(name, base=base_source, row=number, columns=columns), bad))
     return out
 
 

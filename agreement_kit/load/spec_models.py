@@ -81,8 +81,11 @@ def _a_whole_number(value: Any) -> Any:
     # pydantic would read `headcount: true` as 1; a spreadsheet writes 4,200.
     if isinstance(value, bool):
         raise ValueError("write a whole number, not true or false")
-    if isinstance(value, str) and _THOUSANDS.match(value.strip()):
-        return int(value.replace(",", ""))
+    if isinstance(value, str):
+        if _THOUSANDS.match(value.strip()):
+            return int(value.replace(",", ""))
+        if not value.strip().isdigit():
+            raise ValueError(f"{value!r} is not a whole number; write it in figures, e.g. 4200")
     return value
 
 
