@@ -98,6 +98,12 @@ def test_amount_of_time_off_is_judged_on_what_the_clause_sets(tmp_path):
         f for f in result.findings if f.category == "checklist" and "How much time off" in f.summary
     ]
     assert "every other representative's time is left to requests" in checklist.detail[0]
+    planned, _ = amount_status(
+        tmp_path,
+        RECOGNITION
+        + "clauses:\n  time_off.amount:\n    variant: named_posts\n    params: {planning_pool_hours: 75}\n",
+    )
+    assert planned.status == "covered"  # a planning figure for everyone else settles the amount
 
 
 def test_every_bundled_variant_and_guidance_says_which_side_it_favours():
