@@ -28,7 +28,7 @@ from typing import Any
 from ..assembly import model as m
 from ..assembly.facility_cost import CostingError, cost_facility_time
 from ..assembly.integrity import clause_values
-from ..load import library_models as lm
+from ..assembly.ratings import clause_severities, omitted_severity
 from ..load.library import Library
 from ..load.pay import MissingRates
 from ..load.spec_models import Spec
@@ -78,55 +78,11 @@ def findings_by_severity(agreements: list[m.Agreement], library: Library) -> dic
     counts = dict.fromkeys(WORST_FIRST, 0)
     for agreement in agreements:
         for clause in agreement.clauses():
-            for severity in _clause_severities(clause, library):
+            for severity in clause_severities(clause, library):
                 counts[severity] += 1
-        for omitted in agreement.omitted:  # as the review rates it: medium when a reason is given
-            counts["medium" if omitted.reason else "high"] += 1
+        for omitted in agreement.omitted:
+            counts[omitted_severity(omitted)] += 1
     return counts
-
-
-def _clause_severities(clause: m.Clause, library: Library) -> list[str]:
-    prov = clause.provenance
-    found = []
-    if prov.source == "custom":
-        found.append("medium")
-    elif prov.source == "added":
-        found.append("low")
-    located = library.clauses.get(clause.id)
-    if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
-        variant = located.clause.variants.get(prov.variant) if located else None
-        found.append(_favouring(variant.favours if variant else None, unknown="low"))
-    if located is not None:
-        for value in prov.params:
-            param = located.clause.params.get(value.name)
-            severity = (
-                _outside_guidance(param, value.value) if param is not None and value.from_spec else None
-            )
-            if severity is not None:
-                found.append(severity)
-    found += ["medium" for citation in clause.citations if not citation.in_force]
-    return found
-
-
-def _favouring(side: str | None, unknown: str) -> str:
-    return {"management": "medium", "staff": "info", "neutral": "info"}.get(side or "", unknown)
-
-
-def _outside_guidance(param: lm.Param, value: Any) -> str | None:
-    """The severity of a value outside the guidance, or None when it is within it."""
-    if isinstance(param, lm.IntegerParam) and param.guidance is not None and isinstance(value, int):
-        g = param.guidance
-        higher = g.higher_favours
-        if g.min is not None and value < g.min:
-            lower = {"staff": "management", "management": "staff"}.get(higher or "", higher)
-            return "low" if lower in ("staff", "neutral") else "medium"
-        if g.max is not None and value > g.max:
-            return "low" if higher in ("staff", "neutral") else "medium"
-    if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
-        return _favouring(param.favours.get(value), unknown="low")
-    if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
-        return "low"
-    return None
 
 
 def _facility_time(spec: Spec) -> dict[str, float] | None:

@@ -15,7 +15,7 @@ from jinja2 import TemplateError
 from ..assembly.assembler import assemble
 from ..assembly.integrity import clause_values, holds
 from ..assembly.model import Agreement, Block, Clause, block_text
-from ..load import library_models as lm
+from ..assembly.ratings import FOR_STAFF, omitted_severity, parameter_departure
 from ..load.checklists import load_checklists
 from ..load.library import Library
 from ..load.spec import LoadedSpec
@@ -143,7 +143,7 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
     if prov.variant and prov.recommended_variant and prov.variant != prov.recommended_variant:
         located = library.clauses.get(clause.id)
         side = located.clause.variants[prov.variant].favours if located else None
-        severity, effect = _FOR_STAFF[side]
+        severity, effect = FOR_STAFF[side]
         out.append(
             _finding(
                 agreement,
@@ -158,7 +158,7 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
     if clause.id in library.clauses:
         params = library.clauses[clause.id].clause.params
         for value in prov.params:
-            finding = _parameter_finding(params[value.name], value.value)
+            finding = parameter_departure(params[value.name], value.value)
             if finding:
                 severity, summary, guidance = finding
                 out.append(
@@ -196,64 +196,8 @@ def _clause_findings(agreement: Agreement, clause: Clause, library: Library) -> 
     return out
 
 
-# Which side a departure favours -> (severity, what it means for the staff side).
-# A departure that favours staff is reported for information, not as a weakness.
-_FOR_STAFF: dict[str | None, tuple[str, str | None]] = {
-    "staff": ("info", "stronger for the staff side than the model"),
-    "management": ("medium", "weaker for the staff side than the model"),
-    "neutral": ("info", "neither side gains against the model"),
-    None: ("low", None),
-}
-
-
 def _reason(reason: str | None) -> str | None:
     return f"Reason given: {reason}" if reason else None
-
-
-def _parameter_finding(param: lm.Param, value) -> tuple[str, str, str | None] | None:
-    if isinstance(param, lm.IntegerParam) and param.guidance is not None:
-        g, unit = param.guidance, f" {param.unit}" if param.unit else ""
-        if g.min is not None and value < g.min:
-            side = _other(g.higher_favours)
-            severity, effect = _outside_guidance(side)
-            return severity, f"{value}{unit} is below the guidance minimum of {g.min}{effect}", g.why
-        if g.max is not None and value > g.max:
-            severity, effect = _outside_guidance(g.higher_favours)
-            return severity, f"{value}{unit} is above the guidance maximum of {g.max}{effect}", g.why
-    if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
-        choice_severity, choice_effect = _FOR_STAFF[param.favours.get(value)]
-        return (
-            choice_severity,
-            f"“{param.choices[value]}” rather than the recommended “{param.choices[param.recommended]}”"
-            + (f": {choice_effect}" if choice_effect else ""),
-            param.help,
-        )
-    if isinstance(param, lm.BooleanParam) and param.recommended is not None and value != param.recommended:
-        return (
-            "low",
-            f"set to {_yes_no(value)}; the guidance recommends {_yes_no(param.recommended)}",
-            param.help,
-        )
-    return None
-
-
-def _other(side: str | None) -> str | None:
-    return {"staff": "management", "management": "staff"}.get(side, side) if side else None
-
-
-def _outside_guidance(side: str | None) -> tuple[str, str]:
-    """A value outside the guidance is at least low even when it favours staff: it may not work."""
-    if side == "staff":
-        return "low", ", stronger for the staff side than the model"
-    if side == "management":
-        return "medium", ", weaker for the staff side than the model"
-    if side == "neutral":
-        return "low", ""
-    return "medium", ""
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
 
 
 def _absent(agreement: Agreement) -> list[Finding]:
@@ -261,7 +205,7 @@ def _absent(agreement: Agreement) -> list[Finding]:
     which the staff side can weigh (an all-Wales programme covering it, say)."""
     return [
         Finding(
-            "medium" if o.reason else "high",
+            omitted_severity(o),
             "absent",
             agreement.kind,
             o.id,
@@ -345,6 +289,6 @@ def _weakened(clause: Clause, library: Library) -> bool:
         return True
     params = located.clause.params
     return any(
-        (f := _parameter_finding(params[v.name], v.value)) is not None and f[0] != "low"
+        (f := parameter_departure(params[v.name], v.value)) is not None and f[0] != "low"
         for v in clause.provenance.params
     )
