@@ -14,7 +14,6 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from ..load import library_models as lm
 from ..load.library import Library
 from ..load.schedule_models import ScheduleDef
 from ..load.spec_models import Spec
@@ -23,6 +22,7 @@ from . import model as m
 from .calendar import first_year
 from .facility_cost import Costing, CostingError, cost_facility_time, hours_text, pounds
 from .integrity import clause_values, holds, text_template
+from .ratings import parameter_departure
 from .templating import uk_date
 
 _WEEKDAY = "%A"  # "Tuesday 12 May 2026"
@@ -202,9 +202,9 @@ def _departures(agreement: m.Agreement, spec: Spec, library: Library) -> list[tu
         located = library.clauses.get(clause.id)
         for value in prov.params:
             param = located.clause.params.get(value.name) if located else None
-            outside = _outside_guidance(param, value.value) if param else None
-            if outside:
-                rows.append((where, f"{value.label}: {outside}.", reason))
+            departure = parameter_departure(param, value.value) if param else None
+            if departure:
+                rows.append((where, f"{value.label}: {departure[1]}.", reason))
     for omitted in agreement.omitted:
         rows.append(
             (
@@ -248,20 +248,6 @@ def _facility_rows(costing: Costing, width: int, index: int) -> list[tuple[str, 
 
 def _added_ids(spec: Spec) -> set[str]:
     return {e for e in spec.add if isinstance(e, str)}
-
-
-def _outside_guidance(param: lm.Param, value: Any) -> str | None:
-    if isinstance(param, lm.IntegerParam) and param.guidance is not None:
-        g = param.guidance
-        unit = f" {param.unit}" if param.unit else ""
-        if g.min is not None and value < g.min:
-            return f"{value}{unit}, below the guidance of at least {g.min}"
-        if g.max is not None and value > g.max:
-            return f"{value}{unit}, above the guidance of at most {g.max}"
-    if isinstance(param, lm.ChoiceParam) and param.recommended and value != param.recommended:
-        chosen, model = param.choices.get(value, value), param.choices[param.recommended]
-        return f"{_quoted(chosen)} rather than {_quoted(model)}"
-    return None
 
 
 def _quoted(text: str | None) -> str:
