@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
+from lxml import etree
 
 from ..load.draft_read import Para
 from ..utils.redline import redline_hunks
@@ -34,9 +36,59 @@ def annotated_docx(review: DraftReview) -> bytes:
         comment = document.add_comment(runs, text=lines[0], author=AUTHOR, initials=INITIALS)
         for line in lines[1:]:
             comment.add_paragraph(line)
+    if review.findings:
+        _add_comment_styles(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# The styles python-docx's comments refer to by id, as Word itself defines them. A
+# draft that has never held a comment lacks them, and a style referred to but not
+# defined is a fault Word repairs on opening.
+_COMMENT_STYLES = {
+    "CommentText": (
+        '<w:style w:type="paragraph" w:styleId="CommentText" {ns}><w:name w:val="annotation text"/>'
+        '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'
+    ),
+    "CommentReference": (
+        '<w:style w:type="character" w:styleId="CommentReference" {ns}><w:name w:val="annotation reference"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/>'
+        "<w:semiHidden/><w:unhideWhenUsed/>"
+        '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'
+    ),
+}
+
+
+_WITH_EFFECTS = "application/vnd.ms-word.stylesWithEffects+xml"
+
+
+def _add_comment_styles(document: Any) -> None:
+    _add_styles(document.styles.element)
+    # Word 2010 keeps a second copy of the styles; the two must list the same styles
+    for part in document.part.package.iter_parts():
+        if part.content_type == _WITH_EFFECTS and hasattr(part, "element"):
+            _add_styles(part.element)
+        elif part.content_type == _WITH_EFFECTS:
+            copy = parse_xml(part.blob)
+            _add_styles(copy)
+            part._blob = etree.tostring(copy, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_styles(styles: Any) -> None:
+    have = {s.get(qn("w:styleId")) for s in styles.iterchildren(qn("w:style"))}
+    names = {n.get(qn("w:val")) for n in styles.iter(qn("w:name"))}
+    for style_id, xml in _COMMENT_STYLES.items():
+        if style_id in have:
+            continue
+        style = parse_xml(xml.format(ns=nsdecls("w")))
+        if style.find(qn("w:name")).get(qn("w:val")) in names:  # a draft's own style of that name
+            style.find(qn("w:name")).set(qn("w:val"), style_id)
+        basis = style.find(qn("w:basedOn"))
+        if basis.get(qn("w:val")) not in have:
+            style.remove(basis)
+        styles.append(style)
 
 
 def _rank(severity: str) -> int:
@@ -74,5 +126,3 @@ def comment_lines(finding: DraftFinding) -> list[str]:
         model, draft = redline_hunks(finding.redline)
         lines += [f"Model: {model}", f"This draft: {draft}"]
     return lines
-
-
