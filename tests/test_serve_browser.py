@@ -200,3 +200,22 @@ def test_accessible_at_each_width(server, browser, width):
         serious = [v for v in _axe(page) if v["impact"] in ("serious", "critical")]
         assert serious == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_commentary_sits_beside_the_controls_when_wide_and_below_when_narrow(server, browser, width):
+    context, page = new_page(browser, width)
+    start_from(page, server, "teaching-trust")
+    clause = open_clause(page, "meetings.chair")
+    controls = clause.locator(".field").first.bounding_box()
+    note = clause.locator("details.commentary")
+    box = note.bounding_box()
+    if width == 1280:
+        assert note.get_attribute("open") is not None  # read as the choice is made
+        assert box["x"] >= controls["x"] + controls["width"]
+        assert box["y"] < controls["y"] + controls["height"]
+    else:
+        assert note.get_attribute("open") is None
+        assert box["y"] > controls["y"] + controls["height"]
+        assert box["x"] + box["width"] <= width
+    context.close()

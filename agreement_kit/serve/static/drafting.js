@@ -8,6 +8,10 @@
 (function () {
   const form = document.getElementById("draft-form");
   if (!form) return;
+  // Where the commentary sits beside the controls (drafting.css), it is read as choices are made.
+  if (window.matchMedia("(min-width: 75rem)").matches) {
+    document.querySelectorAll("details.commentary").forEach(function (d) { d.open = true; });
+  }
   const STORE = "agreement-kit:spec";
   const token = form.elements.csrf.value;
   const frame = document.getElementById("preview-frame");
