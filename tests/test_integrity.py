@@ -4,9 +4,10 @@ spec line (or library line) that causes it; the same spec without the defect bui
 from __future__ import annotations
 
 import pytest
-from conftest import MINI_SPEC, line_of, make_tree
+from conftest import MINI_SPEC, REPO, line_of, make_tree
 
 from agreement_kit import InputError, assemble, load_library, load_spec
+from agreement_kit.assembly.model import block_text
 from agreement_kit.reviewing.review import review
 
 
@@ -94,6 +95,39 @@ def test_an_instrument_that_does_not_extend_to_the_nation_is_not_in_force_there(
     assert not docas.in_force("wales", dt.date(2025, 4, 1))
     assert not docas.in_force("england", dt.date(2026, 4, 1))
     assert not docas.in_force("england", dt.date(2024, 4, 1))
+
+
+@pytest.mark.parametrize(
+    "nation, effective, revoked",
+    [
+        ("england", "2022-07-20", False),
+        ("england", "2023-01-01", True),
+        ("england", "2023-08-09", True),
+        ("england", "2023-08-10", False),
+        ("wales", "2023-01-01", True),
+        ("wales", "2026-10-01", False),
+    ],
+)
+def test_agency_supply_note_follows_the_gap_in_regulation_7(tmp_path, nation, effective, revoked):
+    # The 2022 Amendment Regulations revoked reg.7 from 21 July 2022 until the High Court
+    # quashed them with effect from 10 August 2023 ([2023] EWHC 1781 (Admin)); the Welsh
+    # bar on hiring agency workers (Trade Union (Wales) Act 2017 s.2) ran throughout.
+    spec = (
+        (REPO / "samples" / "ambulance-trust.yaml")
+        .read_text()
+        .replace("effective: 2026-10-01", f"effective: {effective}")
+        .replace("nation: england", f"nation: {nation}")
+    )
+    path = make_tree(tmp_path, {"amb.yaml": spec}) / "amb.yaml"
+    (partnership,) = [a for a in assemble(load_spec(path), load_library()) if a.kind == "partnership"]
+    clause = partnership.clause("industrial_action.protocol")
+    note = " ".join(block_text(b) for b in clause.note)
+    keys = [c.key for c in clause.citations]
+    assert ("stands revoked by the Conduct of Employment Agencies" in note) is revoked
+    assert ("Employment businesses may not knowingly supply workers" in note) is not revoked
+    assert ("agency-regs-2022-amendment" in keys) is revoked
+    assert ("NHS Wales bodies are themselves barred" in note) is (nation == "wales")
+    assert ("rests on this agreement alone" in note) is (revoked and nation == "england")
 
 
 # -- defined terms that need their clause ---------------------------------------------
