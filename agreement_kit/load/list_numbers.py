@@ -19,9 +19,9 @@ word/styles.xml:
   list that only points at a list style (w:numStyleLink) uses that style's list.
 
 Call ``ListNumbers.label`` on each paragraph in document order: the count
-depends on every numbered paragraph before it (a paragraph without
-numbering changes nothing, and neither does one at a level deeper than all
-that follow).
+depends on the numbered paragraphs before it. Paragraphs may be left out
+only if they are deeper in their list than every one asked about after them
+(the contents list counts its section and clause headings alone).
 """
 
 from __future__ import annotations
