@@ -21,6 +21,10 @@ The template is a docxtpl (Jinja) document. What it holds:
 - the cover, the header and footer and the signature block, written with
   docxtpl tags ({{ title }}, {%p for %}, {%tr for %}; see the context built
   in agreement_kit/render/word/document.py);
+- the clause numbering as Word's own lists (numbering.xml): "Agreement
+  clauses" numbers sections 3., clauses 3.2 and paragraphs 3.2.1, and
+  "Agreement items" letters (a), (b); the renderer attaches them to
+  paragraphs directly and finds them by these names;
 - four marker paragraphs, ``{{ contents }}``, ``{{ clauses }}``,
   ``{{ schedules }}`` and ``{{ drafting_notes }}``: the renderer replaces each
   with content it builds in code (the table of contents field, the numbered
@@ -48,6 +52,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table
@@ -82,6 +87,7 @@ def main(out: Path = OUT) -> Path:
     _clean_package(doc)
     _page(doc)
     _styles(doc)
+    _numbering(doc)
     _settings(doc)
     _header_footer(doc)
     _body(doc)
@@ -361,6 +367,57 @@ def _borders(tag: str, sides: tuple[str, ...], size: int = 4, color: str = RULE)
         b.set(qn("w:color"), color)
         box.append(b)
     return box
+
+
+# -- numbering ---------------------------------------------------------------
+
+CLAUSE_LIST, ITEM_LIST = "Agreement clauses", "Agreement items"
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbering(doc: DocumentObject) -> None:
+    """Two lists: the clauses' three levels, and lettered items. Attached to
+    paragraphs by the renderer, not to the Heading styles: schedules and the
+    signatures use Heading 1 too and are not numbered. Indents and tab stops
+    are those of the Clause Number and Clause Item styles, so a number hangs
+    where the typed numbers used to. Section and clause numbers are followed
+    by a space, as typed headings were; a paragraph number by a tab."""
+    numbering = doc.part.numbering_part.element
+    indent, item_indent = Length(INDENT).twips, Length(ITEM_INDENT).twips
+
+    def level(ilvl: int, fmt: str, text: str, suffix: str, left: int, hanging: int) -> str:
+        ind = f'w:hanging="{hanging}"' if hanging else 'w:firstLine="0"'
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{left}" {ind}/></w:pPr></w:lvl>'
+        )
+
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.iterchildren(qn("w:abstractNum"))]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.iterchildren(qn("w:num"))]
+    clauses_id, items_id = max(abstract_ids) + 1, max(abstract_ids) + 2
+    abstract = [
+        f'<w:abstractNum {_W_NS} w:abstractNumId="{clauses_id}"><w:nsid w:val="41474331"/>'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{CLAUSE_LIST}"/>'
+        + level(0, "decimal", "%1.", "space", 0, 0)
+        + level(1, "decimal", "%1.%2", "space", 0, 0)
+        + level(2, "decimal", "%1.%2.%3", "tab", indent, indent)
+        + "</w:abstractNum>",
+        f'<w:abstractNum {_W_NS} w:abstractNumId="{items_id}"><w:nsid w:val="41474932"/>'
+        f'<w:multiLevelType w:val="singleLevel"/><w:name w:val="{ITEM_LIST}"/>'
+        + level(0, "lowerLetter", "(%1)", "tab", item_indent, item_indent - indent)
+        + "</w:abstractNum>",
+    ]
+    nums = [
+        f'<w:num {_W_NS} w:numId="{max(num_ids) + 1 + i}"><w:abstractNumId w:val="{a}"/></w:num>'
+        for i, a in enumerate((clauses_id, items_id))
+    ]
+    # schema order: every abstractNum before the first num
+    first_num = numbering.find(qn("w:num"))
+    for xml in abstract:
+        first_num.addprevious(parse_xml(xml))
+    for xml in nums:
+        numbering.append(parse_xml(xml))
 
 
 # -- settings, header, footer -----------------------------------------------

@@ -20,6 +20,20 @@ def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
+def shown_text(document) -> list[str]:
+    """The text Word shows for each paragraph of a python-docx document, list
+    numbers included: "3.2 Title", "3.2.1\tText", "(a)\tItem" (the numbers of
+    a generated agreement are Word's lists, not typed)."""
+    from agreement_kit.load.draft_read import list_numbers
+
+    numbers = list_numbers(document)
+    out = []
+    for paragraph in document.paragraphs:
+        label = numbers.label(paragraph._p)
+        out.append(f"{label.text}{label.suffix}{paragraph.text}" if label else paragraph.text)
+    return out
+
+
 def make_tree(root: Path, tree: dict) -> Path:
     """Write ``{"a.yaml": "...", "sub": {...}}`` under root; text is dedented."""
     for name, content in tree.items():

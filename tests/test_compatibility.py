@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, shown_text
 from lxml import etree
 
 from agreement_kit import load_library
@@ -105,7 +105,9 @@ def test_docx2python_reads_every_comment(outputs):
     not shutil.which("soffice") or not shutil.which("pdftotext"),
     reason="LibreOffice or poppler-utils not installed (bash .ci/install-tools)",
 )
-def test_libreoffice_pdf_shows_every_clause_heading(outputs, tmp_path):
+def test_libreoffice_pdf_shows_every_clause_heading_and_reference_number(outputs, tmp_path):
+    """The numbers are Word's lists and the cross-references REF fields: LibreOffice
+    must lay out both with the numbers Word shows."""
     import docx
 
     files = docx_files(outputs)
@@ -131,11 +133,24 @@ def test_libreoffice_pdf_shows_every_clause_heading(outputs, tmp_path):
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
-        flat = " ".join(text.split())
-        headings = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name == "Heading 2"]
-        assert headings
+        # the running header and footer (each page's first and last line) left out, so a
+        # paragraph that runs onto the next page reads on
+        body = [
+            line for page in text.split("\f") for line in [x for x in page.splitlines() if x.strip()][1:-1]
+        ]
+        flat = " ".join(" ".join(body).split())
+        document = docx.Document(str(path))
+        shown = shown_text(document)
+        headings = [t for p, t in zip(document.paragraphs, shown, strict=True) if p.style.name == "Heading 2"]
+        assert headings and all(re.match(r"\d+\.\d+ ", h) for h in headings)
         for heading in headings:
             assert " ".join(heading.split()) in flat, f"{path.name}: {heading!r} missing from the PDF"
+        referring = [
+            p.text for p in document.paragraphs if p._p.xpath(".//w:instrText[starts-with(., ' REF')]")
+        ]
+        assert referring, path.name
+        for words in referring:
+            assert " ".join(words.split()) in flat, f"{path.name}: {words!r} missing from the PDF"
 
 
 def test_html_parses_as_html5(outputs):

@@ -3,6 +3,7 @@ raw package XML, and pandoc."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib.util
 import io
@@ -16,16 +17,18 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import REPO, make_tree
+from conftest import REPO, make_tree, shown_text
 from docx.shared import Mm
 from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit.assembly.model import Agreement, Clause, ItemList, block_text, letter, plain
+from agreement_kit.load.list_numbers import ListNumbers
 from agreement_kit.render.docx import render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
+NS_DECL = b'xmlns:w="' + W[1:-1].encode() + b'"'
 MINI_SAMPLE = REPO / "samples" / "test-mini.yaml"
 WHEN = dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
 
@@ -184,6 +187,11 @@ def part(data: bytes, name: str) -> etree._Element:
         return etree.fromstring(z.read(name))
 
 
+def part_bytes(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name)
+
+
 def has_part(data: bytes, name: str) -> bool:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return name in z.namelist()
@@ -224,11 +232,11 @@ def test_a4_page_and_uk_english(mini):
     assert styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val", namespaces=NS) == ["en-GB"]
 
 
-def test_headings_and_literal_numbers(mini):
+def test_headings_and_numbers(mini):
     document = read(render_docx(mini))
     by_style: dict[str, list[str]] = {}
-    for p in document.paragraphs:
-        by_style.setdefault(p.style.name, []).append(p.text)
+    for p, shown in zip(document.paragraphs, shown_text(document), strict=True):
+        by_style.setdefault(p.style.name, []).append(shown)
     assert by_style["Title"] == [mini.title]
     assert by_style["Heading 1"][: len(mini.sections)] == [f"{s.number}. {s.title}" for s in mini.sections]
     assert by_style["Heading 2"] == [f"{c.number} {c.title}" for c in mini.clauses()]
@@ -238,30 +246,119 @@ def test_headings_and_literal_numbers(mini):
     lists = [b for c in mini.clauses() for b in c.blocks if isinstance(b, ItemList)]
     items = [f"({letter(i)})\t{plain(item)}" for b in lists for i, item in enumerate(b.items)]
     assert items and by_style["Clause Item"] == items
-    # numbers are text, not Word list numbering that could drift from cross-references
-    assert not part(render_docx(mini), "word/document.xml").xpath("//w:numPr", namespaces=NS)
+
+
+def test_numbers_are_words_own_lists_not_text(rich):
+    """Sections, clause headings and numbered paragraphs are levels 0, 1 and 2 of
+    one list; each lettered list a list of its own; no number is typed."""
+    data = render_docx(rich)
+    body = part(data, "word/document.xml")
+
+    def num_pr(style: str) -> list[tuple[str, str, str]]:
+        return [
+            (
+                p.xpath("w:pPr/w:numPr/w:numId/@w:val", namespaces=NS)[0],
+                p.xpath("w:pPr/w:numPr/w:ilvl/@w:val", namespaces=NS)[0],
+                "".join(p.xpath(".//w:t/text()", namespaces=NS)),
+            )
+            for p in body.xpath(f"//w:p[w:pPr/w:pStyle/@w:val='{style}'][w:pPr/w:numPr]", namespaces=NS)
+        ]
+
+    sections, clauses, paragraphs = num_pr("Heading1"), num_pr("Heading2"), num_pr("ClauseNumber")
+    assert [(lvl, text) for _, lvl, text in sections] == [("0", s.title) for s in rich.sections]
+    assert [(lvl, text) for _, lvl, text in clauses] == [("1", c.title) for c in rich.clauses()]
+    assert paragraphs and {lvl for _, lvl, _ in paragraphs} == {"2"}
+    assert len({n for n, _, _ in sections + clauses + paragraphs}) == 1  # one list
+    # schedules and the signatures are Heading 1 too, and not numbered
+    unnumbered = body.xpath("//w:p[w:pPr/w:pStyle/@w:val='Heading1'][not(w:pPr/w:numPr)]", namespaces=NS)
+    assert {"Signatures", "Schedule 1: Recognised trade unions"} <= {
+        "".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in unnumbered
+    }
+    # the lettered lists (a definitions list here): each its own w:num, restarting at (a)
+    items = body.xpath("//w:p[w:pPr/w:pStyle/@w:val='ClauseItem']", namespaces=NS)
+    assert items and all(p.xpath("w:pPr/w:numPr[w:ilvl/@w:val='0']", namespaces=NS) for p in items)
+    numbering = part(data, "word/numbering.xml")
+    for num_id in {p.xpath("string(w:pPr/w:numPr/w:numId/@w:val)", namespaces=NS) for p in items}:
+        (num,) = numbering.xpath(f"w:num[@w:numId='{num_id}']", namespaces=NS)
+        assert num.xpath("w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val", namespaces=NS) == ["1"]
 
 
 def test_bold_and_italic_runs_kept(rich):
     document = read(render_docx(rich))
     definitions = next(p for p in document.paragraphs if "\u201cForum\u201d" in p.text)
     assert "\u201cForum\u201d" in [r.text for r in definitions.runs if r.bold]
-    frequency = next(p for p in document.paragraphs if p.text.startswith("2.1.1\t"))
-    assert frequency.text == "2.1.1\tThe Forum meets at least six times a year."
+    shown = dict(zip(shown_text(document), document.paragraphs, strict=True))
+    frequency = next(p for text, p in shown.items() if text.startswith("2.1.1\t"))
+    assert frequency.text == "The Forum meets at least six times a year."
     assert [r.text for r in frequency.runs if r.italic] == ["at least"]
     assert [r.text for r in frequency.runs if r.bold] == ["six"]
     # a cross-reference prints as its resolved label
-    papers = next(p for p in document.paragraphs if p.text.startswith("2.1.2\t"))
-    assert papers.text == "2.1.2\tPapers go out as clause 2.2 says."
+    assert "2.1.2\tPapers go out as clause 2.2 says." in shown
 
 
-def test_cross_reference_links_to_the_clause_heading(rich):
-    body = part(render_docx(rich), "word/document.xml")
-    link = body.xpath("//w:hyperlink[w:r/w:t='clause 2.2']", namespaces=NS)
-    assert len(link) == 1
-    anchor = link[0].get(f"{W}anchor")
-    target = body.xpath(f"//w:p[w:bookmarkStart/@w:name='{anchor}']", namespaces=NS)
-    assert ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in target] == ["2.2 Chair"]
+def ref_fields(body: etree._Element) -> list[tuple[str, str, str]]:
+    """Each REF field of the body: (its instruction, its shown result, the paragraph's text before it)."""
+    out = []
+    for p in body.iter(f"{W}p"):
+        state, instruction, result, before = None, "", "", ""
+        for node in p.iter(f"{W}fldChar", f"{W}instrText", f"{W}t"):
+            if node.tag == f"{W}fldChar":
+                kind = node.get(f"{W}fldCharType")
+                if kind == "begin":
+                    state, instruction, result = "code", "", ""
+                elif kind == "separate":
+                    state = "result"
+                else:
+                    if instruction.split()[:1] == ["REF"]:
+                        out.append((instruction, result, before))
+                    state = None
+            elif node.tag == f"{W}instrText":
+                instruction += node.text or ""
+            elif state == "result":
+                result += node.text or ""
+            else:
+                before += node.text or ""
+    return out
+
+
+def heading_numbers(data: bytes) -> dict[str, str]:
+    """Bookmark -> the number Word shows on the paragraph it marks, which it must enclose whole."""
+    body = part(data, "word/document.xml")
+    numbers = ListNumbers(part_bytes(data, "word/numbering.xml"))
+    out = {}
+    for p in body.iter(f"{W}p"):
+        label = numbers.label(p)
+        for mark in p.xpath("w:bookmarkStart/@w:name", namespaces=NS):
+            content = [el.tag.split("}")[1] for el in p if el.tag != f"{W}pPr"]
+            assert content[0] == "bookmarkStart" and content[-1] == "bookmarkEnd", content
+            out[mark] = label.text
+    return out
+
+
+def test_cross_reference_is_a_ref_field_to_the_clause_heading(rich):
+    """The words stay text; the number is a REF field (paragraph number, as a link)
+    to the bookmark around the clause heading, its shown result that heading's number."""
+    data = render_docx(rich)
+    (field,) = ref_fields(part(data, "word/document.xml"))
+    instruction, result, before = field
+    assert instruction == " REF clause_2_2 \\n \\h "
+    assert heading_numbers(data)["clause_2_2"] == result == "2.2"
+    assert before.endswith("Papers go out as clause ")
+
+
+def test_every_cross_reference_shows_the_number_word_gives_its_target():
+    agreements = assemble(load_spec(REPO / "samples" / "teaching-trust.yaml"), load_library())
+    for agreement in agreements:
+        data = render_docx(agreement, notes="none")
+        numbers = heading_numbers(data)
+        fields = ref_fields(part(data, "word/document.xml"))
+        assert len(fields) > 5, agreement.kind
+        for instruction, result, before in fields:
+            target = re.fullmatch(r" REF (\S+) \\n \\h ", instruction)
+            assert target and numbers[target.group(1)] == result, (instruction, result)
+            assert before.endswith("clause ")
+        # nothing asks Word to update a field on opening: the results are right as they stand
+        assert not part(data, "word/document.xml").xpath("//w:fldChar[@w:dirty]", namespaces=NS)
 
 
 def test_note_lists_become_lettered_comment_lines(rich):
@@ -318,9 +415,13 @@ def test_table_of_contents_field_updates_on_open(mini):
     assert any(re.match(r'\s*TOC \\o "1-2"', i) for i in instructions)
     settings = part(data, "word/settings.xml")
     assert settings.xpath("w:updateFields/@w:val", namespaces=NS) == ["true"]
-    # the cached contents list the clause headings until Word refreshes them
+    # the cached contents list the headings, with the numbers Word's lists give them,
+    # until Word refreshes them
     toc = [p.text for p in read(data).paragraphs if p.style.name == "toc 2"]
     assert toc == [f"{c.number} {c.title}" for c in mini.clauses()]
+    toc = [p.text for p in read(data).paragraphs if p.style.name == "toc 1"]
+    assert toc[: len(mini.sections)] == [f"{s.number}. {s.title}" for s in mini.sections]
+    assert "Signatures" in toc  # not in the clause list: no number
 
 
 def test_core_properties(mini):
@@ -340,13 +441,20 @@ def test_same_input_gives_same_bytes(mini):
 
 
 def test_template_parts_not_rendered_are_copied_byte_for_byte(mini):
-    # Styles, theme, numbering and settings come from the template untouched
-    # (the template is read once per process, never re-serialised).
+    # Styles, theme and settings come from the template untouched (the template
+    # is read once per process, never re-serialised); numbering gains only a
+    # w:num per lettered list, appended as text.
     data = render_docx(mini)
     template = zipfile.ZipFile(REPO / "templates" / "agreement.docx")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        for name in ("word/styles.xml", "word/theme/theme1.xml", "word/numbering.xml", "word/settings.xml"):
+        for name in ("word/styles.xml", "word/theme/theme1.xml", "word/settings.xml"):
             assert z.read(name) == template.read(name), name
+        numbering, ours = template.read("word/numbering.xml"), z.read("word/numbering.xml")
+        end = numbering.rindex(b"</w:numbering>")
+        assert ours.startswith(numbering[:end]) and ours.endswith(numbering[end:])
+        added = etree.fromstring(b"<x %s>%s</x>" % (NS_DECL, ours[end : -len(numbering) + end]))
+        lists = sum(isinstance(b, ItemList) for c in mini.clauses() for b in c.blocks)
+        assert lists and len(added) == lists and all(n.tag == f"{W}num" for n in added)
         assert z.namelist()[: len(template.namelist())] == template.namelist()
         assert z.namelist()[len(template.namelist()) :] == [
             "word/comments.xml",
@@ -594,3 +702,26 @@ def test_contents_open_without_an_update_prompt_and_titles_keep_with_their_entri
     styles = zipfile.ZipFile(REPO / "templates" / "agreement.docx").read("word/styles.xml").decode()
     toc1 = styles[styles.index('w:styleId="TOC1"') :]
     assert "<w:keepNext/>" in toc1[: toc1.index("</w:style>")]
+
+
+def test_a_clause_inserted_by_hand_renumbers_the_ones_after_it():
+    """A heading given the clause list's numbering, as Word gives it on pressing
+    Enter after a clause heading, numbers itself 3.2 and pushes the old 3.2 to 3.3:
+    the numbers are Word's, not typed."""
+    agreement = assemble(load_spec(REPO / "samples" / "teaching-trust.yaml"), load_library())[0]
+    data = render_docx(agreement)
+    body = part(data, "word/document.xml")
+    (heading,) = body.xpath("//w:p[w:bookmarkStart/@w:name='clause_3_2']", namespaces=NS)
+    inserted = etree.Element(f"{W}p")
+    inserted.append(copy.deepcopy(heading.find(f"{W}pPr")))
+    etree.SubElement(etree.SubElement(inserted, f"{W}r"), f"{W}t").text = "Inserted by hand"
+    heading.addprevious(inserted)
+    numbers = ListNumbers(part_bytes(data, "word/numbering.xml"))
+    shown = {}
+    for p in body.iter(f"{W}p"):
+        label = numbers.label(p)
+        for mark in p.xpath("w:bookmarkStart/@w:name", namespaces=NS) if p is not inserted else ["inserted"]:
+            shown[mark] = label.text if label else None
+    assert shown["inserted"] == "3.2"
+    assert shown["clause_3_2"] == "3.3"
+    assert shown["clause_3_1"] == "3.1" and shown["clause_4_1"] == "4.1"  # the next section starts again

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import zipfile
 
 import docx
 import pytest
-from conftest import REPO
+from conftest import REPO, shown_text
+from lxml import etree
 
 from agreement_kit import assemble, load_library, load_spec
 from agreement_kit.assembly.model import block_text
 from agreement_kit.load.docx_spec import imported_spec, markup_text
+from agreement_kit.load.list_numbers import ListNumbers
 from agreement_kit.render import render
 
 SAMPLE = REPO / "samples" / "teaching-trust.yaml"
@@ -27,16 +30,18 @@ def partnership(spec_path, library):
 
 
 def heading(document, prefix: str) -> int:
+    """The clause heading shown with this number (Word's, not typed)."""
     return next(
         i
-        for i, p in enumerate(document.paragraphs)
-        if p.style.name == "Heading 2" and p.text.startswith(prefix)
+        for i, (p, shown) in enumerate(zip(document.paragraphs, shown_text(document), strict=True))
+        if p.style.name == "Heading 2" and shown.startswith(prefix)
     )
 
 
 def edited_copy(library, tmp_path):
     """The teaching trust's agreement edited as an HR director would: one clause
-    reworded (with a tracked insertion), one deleted, one inserted."""
+    reworded (with a tracked insertion), one deleted, one inserted as Word
+    inserts one after a clause heading (the heading's list numbering, no typed number)."""
     agreement = partnership(SAMPLE, library)
     original = tmp_path / "original.docx"
     original.write_bytes(render(agreement, "docx"))
@@ -46,9 +51,7 @@ def edited_copy(library, tmp_path):
     first = document.paragraphs[at + 1]
     for run in first.runs[1:]:
         run.text = ""
-    first.runs[
-        0
-    ].text = f"{frequency.number}.1\tThe Forum will hold twelve ordinary meetings a year, one a month"
+    first.runs[0].text = "The Forum will hold twelve ordinary meetings a year, one a month"
     # a tracked insertion, read as accepted
     ins = first._p.makeelement("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}ins")
     first._p.append(ins)
@@ -66,7 +69,10 @@ def edited_copy(library, tmp_path):
     while not document.paragraphs[after].style.name.startswith("Heading"):
         after += 1
     anchor = document.paragraphs[after]
-    anchor.insert_paragraph_before("7.5 Parking for representatives", style=document.paragraphs[at].style)
+    inserted = anchor.insert_paragraph_before(
+        "Parking for representatives", style=document.paragraphs[at].style
+    )
+    inserted._p.get_or_add_pPr().append(copy.deepcopy(document.paragraphs[at]._p.pPr.numPr))
     anchor.insert_paragraph_before(
         "Representatives at the Forum may park on site; see clause 7.1.",
         style=document.paragraphs[at + 1].style,
@@ -101,6 +107,61 @@ def test_import_recovers_edits_and_a_rebuild_reproduces_them(library, tmp_path, 
     )
     ids = [c.id for c in rebuilt.clauses()]
     assert ids.index("local.parking_for_representatives") == ids.index("meetings.frequency") + 1
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def update_fields(path) -> int:
+    """What Word's Update Field does to each cross-reference: its result becomes the
+    number its bookmarked heading now shows. Returns how many results changed."""
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    body = etree.fromstring(parts["word/document.xml"])
+    numbers = ListNumbers(parts["word/numbering.xml"], parts["word/styles.xml"])
+    now = {}
+    for p in body.iter(f"{W}p"):
+        label = numbers.label(p)
+        for mark in p.iterchildren(f"{W}bookmarkStart"):
+            now[mark.get(f"{W}name")] = label.text if label else ""
+    changed = 0
+    for p in body.iter(f"{W}p"):
+        target, in_result = None, False
+        for node in p.iter(f"{W}fldChar", f"{W}instrText", f"{W}t"):
+            if node.tag == f"{W}instrText" and node.text.split()[:1] == ["REF"]:
+                target = node.text.split()[1]
+            elif node.tag == f"{W}fldChar":
+                in_result = node.get(f"{W}fldCharType") == "separate" and target is not None
+                if not in_result:
+                    target = None
+            elif in_result and node.text != now[target]:
+                node.text, changed = now[target], changed + 1
+    parts["word/document.xml"] = etree.tostring(body, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target_zip:
+        for name, data in parts.items():
+            target_zip.writestr(name, data)
+    return changed
+
+
+def test_references_renumbered_by_word_still_name_the_clauses_they_named(library, tmp_path):
+    """A clause inserted by hand, then every field updated in Word: the cross-references
+    after it show new numbers, and still import as the clauses they pointed at."""
+    agreement, edited = edited_copy(library, tmp_path)
+    assert [agreement.clause(c).number for c in ("meetings.frequency", "meetings.special")] == ["7.4", "7.8"]
+    assert "7.5 Parking for representatives" in shown_text(docx.Document(str(edited)))
+    assert update_fields(edited) > 0
+    text = " ".join(p.text for p in docx.Document(str(edited)).paragraphs)
+    assert "clause 7.8 " not in text and "clause 7.9 " in text  # special meetings, renumbered
+    recovered = imported_spec(edited)
+    assert sorted(c.split(":")[0].split(" ")[0] for c in recovered.changes) == [
+        "added",
+        "meetings.frequency",
+        "values.conduct",
+    ]
+    spec = tmp_path / "recovered.yaml"
+    spec.write_text(recovered.text)
+    rebuilt = partnership(spec, library)
+    assert rebuilt.clause("local.parking_for_representatives").number == "7.5"
 
 
 def test_an_unedited_agreement_imports_to_the_same_spec(library, tmp_path):

@@ -32,12 +32,14 @@ from ..assembly.model_cache import closest_kind, prepared
 from ..assembly.model_text import MODEL_NAME, MODEL_SHORT, ModelClause
 from ..load.docx_spec import markup_text
 from ..load.draft_guess import guess_date, guess_kind, guess_nation, guess_organisation
-from ..load.draft_read import Draft, Segment
+from ..load.draft_read import Draft, Para, Segment
 from ..load.library import Library
 from ..utils.errors import InputError, Problem, display_path
 
 SAME = 1.0  # word similarity at which a clause is kept as the model's wording: every word the same
 FRONT = re.compile(r"^(contents|table of contents|.*\bagreement)$", re.I)  # a cover or contents, not a clause
+
+_LETTERED = re.compile(r"\([a-z]{1,3}\)")
 
 
 @dataclass
@@ -228,8 +230,16 @@ def _closest_text(model: ModelClause, body: str, name: str, short: str) -> tuple
 
 
 def _text(segment: Segment) -> str:
-    paragraphs = [p.text for p in segment.paras[1:] if p.text.strip()] or ["(no text)"]
+    paragraphs = [_line(p) for p in segment.paras[1:] if p.text.strip()] or ["(no text)"]
     return markup_text(paragraphs)
+
+
+def _line(para: Para) -> str:
+    """A paragraph as markup_text reads it: a lettered list number Word shows, "(a)",
+    makes an item; any other is left out (the spec's own numbering replaces it)."""
+    if _LETTERED.fullmatch(para.label):
+        return f"{para.label}\t{para.words}"
+    return para.words
 
 
 def _own_id(heading: str, taken: set[str]) -> str:

@@ -9,6 +9,12 @@ as written (load/source_part.py). Read against the document as it is now:
   becomes a clause of the parties' own after its neighbour;
 - a clause no longer there is left out (``remove:``, or dropped from ``add:``).
 
+Numbers are Word's own lists (load/list_numbers.py), read back as the text
+they were written as ("3.2.1<tab>", "(a)<tab>"); a cross-reference is a REF
+field to a clause heading's bookmark, read as that clause's number as
+generated, whatever Word shows after renumbering, so it still names the
+clause it pointed at.
+
 The spec's own comments and layout are kept (ruamel.yaml round-trips them,
 where PyYAML would drop every comment the HR director wrote). Formatting
 inside a clause (bold, a defined term's capitals as a term) is read as plain
@@ -31,6 +37,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..utils.errors import InputError, Problem, display_path
+from .list_numbers import ListNumbers
 from .source_part import NS, SourcePart, read_source
 from .spec import LoadedSpec, load_spec
 
@@ -70,7 +77,8 @@ def imported_spec(path: Path) -> ImportedSpec:
         raise InputError(
             [Problem(name, None, "", f"the Word document part cannot be read ({exc})")]
         ) from None
-    return _merge(source, _clauses(body), name)
+    numbers = ListNumbers(members.get("word/numbering.xml"), members.get("word/styles.xml"))
+    return _merge(source, _clauses(body, numbers), name)
 
 
 # -- reading the document ---------------------------------------------------------------
@@ -142,25 +150,48 @@ def _style(p: etree._Element) -> str:
     return style.get(f"{W}val", "") if style is not None else ""
 
 
+_REF = re.compile(r"^\s*REF\s+(clause_[\d_]+)\b")
+
+
 def _text(p: etree._Element) -> str:
     """The paragraph's words with tracked changes accepted: inserted text is in
-    w:t, deleted text in w:delText (left out); a tab is written as one."""
+    w:t, deleted text in w:delText (left out); a tab is written as one. A REF
+    field to one of our clause bookmarks reads as that clause's number."""
     out = []
-    for node in p.iter(f"{W}t", f"{W}tab"):
+    fields: list[bool] = []  # the fields open here: whether each is a REF read as its number
+    instruction: list[str] = []
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}fldChar", f"{W}instrText"):
         if any(a.tag in (f"{W}del", f"{W}moveFrom") for a in node.iterancestors()):
             continue
-        out.append("\t" if node.tag == f"{W}tab" else node.text or "")
+        if node.tag == f"{W}fldChar":
+            kind = node.get(f"{W}fldCharType")
+            if kind == "begin":
+                fields.append(False)
+                instruction = []
+            elif kind == "separate" and fields and (ref := _REF.match("".join(instruction))):
+                out.append(ref.group(1).removeprefix("clause_").replace("_", "."))
+                fields[-1] = True
+            elif kind == "end" and fields:
+                fields.pop()
+        elif node.tag == f"{W}instrText":
+            instruction.append(node.text or "")
+        elif not any(fields):
+            out.append("\t" if node.tag == f"{W}tab" else node.text or "")
     return "".join(out)
 
 
-def _clauses(body: etree._Element) -> list[DraftClause]:
-    """The clause headings (Heading 2) and their paragraphs, up to the signatures."""
+def _clauses(body: etree._Element, numbers: ListNumbers) -> list[DraftClause]:
+    """The clause headings (Heading 2) and their paragraphs, up to the signatures;
+    each paragraph's list number written in front of it, as the document records it."""
     clauses: list[DraftClause] = []
     started = False
     for p in body.iter(f"{W}p"):
+        label, p_text = numbers.label(p), _text(p)
+        if label is not None and label.text and not label.bullet:
+            p_text = f"{label.text}\t{p_text}"
         style = _style(p)
         if style == "Heading1":
-            if started and clauses and _text(p).startswith(("Signatures", "Schedule")):
+            if started and clauses and p_text.startswith(("Signatures", "Schedule")):
                 break
             started = True
             continue
@@ -169,11 +200,9 @@ def _clauses(body: etree._Element) -> list[DraftClause]:
         if style == "Heading2":
             marks = [b.get(f"{W}name", "") for b in p.iter(f"{W}bookmarkStart")]
             ours = next((m for m in marks if m.startswith("clause_")), None)
-            clauses.append(DraftClause(_HEADING_NUMBER.sub("", _text(p)).strip(), ours))
-        elif clauses:
-            text = _text(p)
-            if text.strip():
-                clauses[-1].paragraphs.append(text)
+            clauses.append(DraftClause(_HEADING_NUMBER.sub("", p_text).strip(), ours))
+        elif clauses and p_text.strip():
+            clauses[-1].paragraphs.append(p_text)
     return clauses
 
 

@@ -4,9 +4,11 @@ python-docx opens the package (after ``guard`` has checked it); this module
 reads each body paragraph as if every tracked change were accepted (inserted
 and moved-to text kept, deleted and moved-from text dropped), with field
 results, tabs and breaks as text; comments are not in the body and so never
-read as clause text. Headings are found by style (Heading 1-9, an outline
-level) or, in drafts that use none, as short bold paragraphs that carry a
-number, typed or automatic (w:numPr).
+read as clause text. A paragraph in a Word list is read with the number Word
+shows in front of it (load/list_numbers.py), as if it were typed: most
+drafts written in Word number their clauses that way. Headings are found by
+style (Heading 1-9, an outline level) or, in drafts that use none, as short
+bold paragraphs that carry a number, typed or automatic.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from typing import Any
 
 import docx
 from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from .draft_guard import MAX_PARAGRAPHS, DraftError
+from .list_numbers import ListNumbers
 
 NUMBER = re.compile(r"^\s*(?:(?:clause|section|article|part)\s+)?(\d+(?:\.\d+)*)\.?(?:\s+|\t|$)", re.I)
 ITEM = re.compile(r"^\s*\(?(?:[a-z]{1,3}|[ivx]{1,5}|\d{1,2})\)\s+")
@@ -47,6 +51,12 @@ class Para:
     number: str | None  # a typed number, "4.3"
     in_table: bool
     changes: int  # tracked changes pending in it
+    label: str = ""  # the list number Word shows in front of it, which ``text`` starts with
+
+    @property
+    def words(self) -> str:
+        """The text without the list number Word shows (a typed number stays)."""
+        return self.text[len(self.label) :].lstrip() if self.label else self.text
 
 
 @dataclass
@@ -59,7 +69,7 @@ class Segment:
 
     @property
     def body(self) -> str:
-        return "\n".join(ITEM.sub("", _strip_number(p.text)) for p in self.paras[1:] if p.text.strip())
+        return "\n".join(ITEM.sub("", _strip_number(p.words)) for p in self.paras[1:] if p.text.strip())
 
     @property
     def text(self) -> str:
@@ -93,6 +103,7 @@ def read_paragraphs(path: Path, document: WordDocument) -> list[Para]:
     body = document.element.body
     out: list[Para] = []
     styles_cache: dict[str, tuple[str, int | None, bool]] = {}
+    numbers = list_numbers(document)
     for p in body.iter(_P):
         if _inside_textbox(p, body):
             continue
@@ -103,23 +114,37 @@ def read_paragraphs(path: Path, document: WordDocument) -> list[Para]:
         if style_id not in styles_cache:
             styles_cache[style_id] = _style_info(para)
         style, style_level, style_bold = styles_cache[style_id]
-        text = " ".join(paragraph_text(p).split())
+        label = numbers.label(p)
+        shown = label.text if label is not None and not label.bullet else ""
+        text = " ".join(f"{shown} {paragraph_text(p)}".split())
         level = _outline_level(p)
         if level is None:
             level = style_level
         number_match = NUMBER.match(text)
         number = number_match.group(1) if number_match and "." in number_match.group(0) else None
-        numbered = p.pPr is not None and p.pPr.numPr is not None
         if level is None and not TOC_STYLE.match(style) and _looks_like_heading(p, text, style_bold):
             if number_match and (number_match.group(0).strip().endswith(".") or "." in number_match.group(1)):
                 level = number_match.group(1).count(".") + 1
-            elif numbered:
-                ilvl = p.pPr.numPr.ilvl
-                level = (ilvl.val if ilvl is not None else 0) + 1
+            elif label is not None:
+                level = label.level + 1
         changes = sum(1 for tag in _CHANGES for _ in p.iter(tag))
         in_table = any(a.tag == qn("w:tc") for a in p.iterancestors())
-        out.append(Para(len(out), p, text, style, level, number, in_table, changes))
+        out.append(Para(len(out), p, text, style, level, number, in_table, changes, shown))
     return out
+
+
+def list_numbers(document: WordDocument) -> ListNumbers:
+    """The draft's list numbering, from its numbering and styles parts (without
+    asking python-docx for a numbering part, which would add an empty one)."""
+    numbering = next(
+        (
+            r.target_part
+            for r in document.part.rels.values()
+            if r.reltype == RT.NUMBERING and not r.is_external
+        ),
+        None,
+    )
+    return ListNumbers(getattr(numbering, "element", None), document.styles.element)
 
 
 def paragraph_text(p: Any) -> str:
@@ -224,12 +249,12 @@ def split(paras: list[Para]) -> tuple[list[Para], list[Segment]]:
                 front.append(para)
             continue
         if para.level is not None and para.text:
-            if BACK_MATTER.match(para.text):
+            if BACK_MATTER.match(para.words):
                 ended = True
             if ended:
                 continue
             following = next((q for q in paras[i + 1 :] if q.text and not TOC_STYLE.match(q.style)), None)
-            heading = _strip_number(para.text).strip()
+            heading = _strip_number(para.words).strip()
             if following is not None and following.level is not None and following.level > para.level:
                 section = heading
                 current = None

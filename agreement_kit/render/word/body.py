@@ -20,6 +20,7 @@ from docx.oxml.text.run import CT_R
 from lxml.etree import SubElement
 
 from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
+from .lists import CLAUSE, PARAGRAPH, SECTION, Lists
 from .wordml import bookmark_xml, para_xml, run_xml, spans_xml, table_xml
 
 # Style ids written directly: no lookup by display name per paragraph.
@@ -40,6 +41,7 @@ class Span(NamedTuple):
     bold: bool = False
     italic: bool = False
     link: str | None = None  # bookmark a cross-reference jumps to
+    number: str | None = None  # a cross-reference's clause number, shown as a field
 
 
 def insert_before(anchor: CT_P, elements: list[Any]) -> None:
@@ -100,6 +102,7 @@ class ClauseBody:
     xml: str
     count: int  # paragraphs
     extent: tuple[tuple[Clause, int, int], ...]  # each clause's first and last paragraph
+    item_lists: int = 0  # lettered lists, each a list of its own in the numbering part
 
     def place(self, anchor: CT_P) -> list[Anchored]:
         """The clauses as parsed, ending just before ``anchor``: with the runs a comment on each spans."""
@@ -117,23 +120,33 @@ class ClauseBody:
         return placed
 
 
-def clause_body(agreement: Agreement) -> ClauseBody:
+def clause_body(agreement: Agreement, lists: Lists) -> ClauseBody:
+    """Sections, clause headings and numbered paragraphs numbered by Word, in
+    the clause list; lettered items each in a list of their own. The numbers
+    are the model's: Word counts the same way (see tests)."""
     links = {c.id: bookmark_name(c) for c in agreement.clauses()}
     xml: list[str] = []
     extent: list[tuple[Clause, int, int]] = []
     bookmark_id = 0
+    item_lists = 0
     for index, section in enumerate(agreement.sections):
-        xml.append(para_xml(H1, run_xml(f"{section.number}. {section.title}"), page_break=index == 0))
+        xml.append(para_xml(H1, run_xml(section.title), page_break=index == 0, num=(lists.clauses, SECTION)))
         for clause in section.clauses:
             bookmark_id += 1
             first = len(xml)
-            heading = run_xml(f"{clause.number} {clause.title}")
-            xml.append(para_xml(H2, bookmark_xml(bookmark_id, links[clause.id], heading)))
-            xml.extend(
-                para_xml(style, spans_xml(spans)) for style, spans in block_lines(clause.blocks, links)
-            )
+            heading = bookmark_xml(bookmark_id, links[clause.id], run_xml(clause.title))
+            xml.append(para_xml(H2, heading, num=(lists.clauses, CLAUSE)))
+            for block in clause.blocks:
+                if isinstance(block, Paragraph):
+                    num = (lists.clauses, PARAGRAPH) if block.number else None
+                    style = NUMBERED if block.number else TEXT
+                    xml.append(para_xml(style, spans_xml(spans(block.inlines, "", links)), num=num))
+                else:
+                    num = (lists.item_list(item_lists), 0)
+                    item_lists += 1
+                    xml.extend(para_xml(ITEM, spans_xml(spans(i, "", links)), num=num) for i in block.items)
             extent.append((clause, first, len(xml) - 1))
-    return ClauseBody("".join(xml), len(xml), tuple(extent))
+    return ClauseBody("".join(xml), len(xml), tuple(extent), item_lists)
 
 
 # The text width of the template's page (A4 less two 25 mm margins), in twips.
@@ -160,7 +173,8 @@ def block_lines(
 ) -> list[tuple[str, list[Span]]]:
     """Clause text as (style id, runs), a paragraph per unit: numbered
     paragraphs (4.3.1) and lettered items (a) carry their number as text
-    before a tab, against a hanging indent."""
+    before a tab, against a hanging indent (the redline and the record of
+    what was written; the agreement itself is numbered by Word, see clause_body)."""
     out = []
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -207,6 +221,11 @@ def bookmark_name(clause: Clause) -> str:
     return "clause_" + clause.number.replace(".", "_")
 
 
+def bookmark_number(name: str) -> str:
+    """The clause number a bookmark was named for: clause_3_2 -> 3.2."""
+    return name.removeprefix("clause_").replace("_", ".")
+
+
 def bookmark(target: Any, name: str, bookmark_id: int) -> None:
     """Mark a heading run (or revision) as the target of cross-references to its clause."""
     start = OxmlElement("w:bookmarkStart")
@@ -238,7 +257,7 @@ def spans(inlines: Iterable[Inline], lead: str = "", links: dict[str, str] | Non
             link = links.get(item.clause_id)
             if link is not None:
                 _flush(out, pending, look)
-                out.append(Span(item.label, link=link))
+                out.append(Span(item.label, link=link, number=bookmark_number(link)))
                 continue
             text, bold, italic = item.label, False, False
         if (bold, italic) != look:

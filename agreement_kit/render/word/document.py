@@ -25,9 +25,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XPath
 
 from ...assembly.model import Agreement, Schedule
+from ...load.list_numbers import ListNumbers
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
 from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove, schedule_xml
+from .lists import NUMBERING, template_lists
 from .template import WordDocument, load_template
 from .wordml import W_NS, escape, para_xml, parse_fragment, run_xml, spans_xml
 
@@ -87,8 +89,11 @@ def open_with_clauses(
     """The template with the agreement's numbered clauses in place of the CLAUSES
     marker (which is left for the caller to remove), its schedules (those of a
     signing copy when ``signing``), and where each clause sits."""
-    body = clause_body(agreement)
+    lists = template_lists(templates_dir() / TEMPLATE_NAME)
+    body = clause_body(agreement, lists)
     doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing))
+    if body.item_lists:
+        doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
     return doc, markers, body.place(markers[CLAUSES])
 
 
@@ -279,9 +284,13 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     pages = pages or {}
     levels = {H1: 1, H2: 2}
     entries = []
+    # a numbered heading's number is Word's (a list), not its text; the deeper
+    # levels of the list left out here change no heading's number
+    numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
     for p in _HEADINGS(doc.body):
-        text = _text(p)
+        text, label = _text(p), numbers.label(p)
         if text:  # a heading deleted as a tracked change has no w:t
+            text = f"{label.text} {text}" if label else text
             entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
     begin = (
         # Not marked dirty: Word would ask on opening whether to update fields. The

@@ -29,6 +29,8 @@ class SpanLike(Protocol):
     def italic(self) -> bool: ...
     @property
     def link(self) -> str | None: ...
+    @property
+    def number(self) -> str | None: ...
 
 
 def escape(text: str) -> str:
@@ -61,9 +63,16 @@ def run_xml(text: str, bold: bool = False, italic: bool = False, style: str | No
 
 
 def spans_xml(spans: Iterable[SpanLike]) -> str:
-    """Runs for spans; a span with a link is a hyperlink to that bookmark."""
+    """Runs for spans. A span with a link and the number it ends with (a
+    cross-reference, "clause 3.2") keeps its words as text and has the number
+    as a REF field to that bookmark; with a link alone, it is a hyperlink."""
     out = []
     for span in spans:
+        if span.link and span.number and span.text.endswith(span.number):
+            words = span.text[: -len(span.number)]
+            out.append(run_xml(words, span.bold, span.italic) if words else "")
+            out.append(ref_xml(span.link, span.number, span.bold, span.italic))
+            continue
         r = run_xml(span.text, span.bold, span.italic)
         if span.link:
             r = f'<w:hyperlink w:anchor="{escape(span.link)}" w:history="1">{r}</w:hyperlink>'
@@ -71,8 +80,28 @@ def spans_xml(spans: Iterable[SpanLike]) -> str:
     return "".join(out)
 
 
-def para_xml(style_id: str, content: str = "", *, page_break: bool = False) -> str:
+def ref_xml(bookmark: str, shown: str, bold: bool = False, italic: bool = False) -> str:
+    """A REF field to ``bookmark``: the list number of the paragraph it marks
+    as Word shows it (\\n: "3.2" for a level written "%1.%2"), and a link
+    there (\\h). ``shown`` is the result as it stands, so the document reads
+    right before any field update, and Word need not ask to update on opening;
+    after a clause is inserted by hand, updating fields renumbers the reference."""
+    result = run_xml(shown, bold, italic)
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> REF {escape(bookmark)} \\n \\h </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{result}'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def para_xml(
+    style_id: str, content: str = "", *, page_break: bool = False, num: tuple[int, int] | None = None
+) -> str:
+    """A paragraph; ``num`` (w:numId, level) puts it in a Word list."""
     brk = "<w:pageBreakBefore/>" if page_break else ""
+    if num is not None:
+        brk += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
     return f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{brk}</w:pPr>{content}</w:p>'
 
 
