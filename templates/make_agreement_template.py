@@ -424,15 +424,9 @@ def _numbering(doc: DocumentObject) -> None:
 
 
 def _settings(doc: DocumentObject) -> None:
-    """Ask Word to refresh fields (contents, page counts) when the file opens; UK English."""
+    """UK English. Fields are not marked for update on opening: Word would ask first,
+    and every field's shown text (contents, cross-references) is already right."""
     settings = doc.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    # schema order: updateFields comes before the compat/rsids block
-    anchor = settings.find(qn("w:compat"))
-    if anchor is None:
-        anchor = settings.find(qn("w:defaultTabStop"))
-    anchor.addprevious(update)
     preview = settings.find(qn("w:savePreviewPicture"))
     if preview is not None:
         settings.remove(preview)
