@@ -309,3 +309,11 @@ def test_an_auto_numbered_draft_imports_with_its_lettered_lists_as_items(tmp_pat
     # Word's numbers are not the parties' words: 1.1.1 is left out, (a) makes an item
     assert "A request states:\n\n- the date;\n- the duty.\n" in texts
     assert not any(re.search(r"\d\.\d", t) for t in texts)
+
+
+def test_markdown_and_html_letter_items_past_z_as_word_does():
+    from agreement_kit.assembly.model import letter
+    from agreement_kit.load.list_numbers import format_number
+
+    assert [letter(i) for i in (0, 25, 26, 27, 52)] == ["a", "z", "aa", "bb", "aaa"]
+    assert [letter(i) for i in range(60)] == [format_number(i + 1, "lowerLetter") for i in range(60)]

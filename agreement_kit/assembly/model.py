@@ -228,10 +228,6 @@ def block_text(block: Block) -> str:
 
 
 def letter(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa: the letters of sub-items."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(97 + rem) + out
-    return out
+    """0 -> a, 25 -> z, 26 -> aa, 27 -> bb: the letters of sub-items, past z
+    repeated as Word's own lettered lists do, so every format agrees with Word."""
+    return chr(97 + index % 26) * (index // 26 + 1)
