@@ -361,6 +361,25 @@ def test_every_cross_reference_shows_the_number_word_gives_its_target():
         assert not part(data, "word/document.xml").xpath("//w:fldChar[@w:dirty]", namespaces=NS)
 
 
+def test_schedule_tables_refer_to_clauses_by_field_but_not_across_agreements():
+    """The terms of reference cite "clause 7.2" as the clauses do: a field that follows
+    a clause inserted in Word; "clause 3.1 of the Recognition Agreement" stays text."""
+    agreements = assemble(load_spec(REPO / "samples" / "teaching-trust.yaml"), load_library())
+    for agreement in agreements:
+        body = part(render_docx(agreement, notes="none"), "word/document.xml")
+        tables = body.findall(f".//{W}tbl")
+        in_tables = [f for t in tables for f in ref_fields(t)]
+        assert len(in_tables) >= 4, agreement.kind
+        numbers = heading_numbers(render_docx(agreement, notes="none"))
+        for instruction, result, _ in in_tables:
+            assert numbers[instruction.split()[1]] == result
+        left_as_text = [
+            "".join(t.itertext()) for tbl in tables for t in tbl.iter(f"{W}p") if not ref_fields(t)
+        ]
+        typed = [m for text in left_as_text for m in re.findall(r"clause \d+\.\d+(?! of the)\b", text)]
+        assert typed == [], agreement.kind
+
+
 def test_note_lists_become_lettered_comment_lines(rich):
     comment = next(c for c in read(render_docx(rich)).comments if c.text.startswith("A forum"))
     assert comment.text.split("\n")[1:] == [

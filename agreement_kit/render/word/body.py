@@ -154,18 +154,37 @@ TEXT_WIDTH = 9071
 NORMAL, TABLE_TEXT, TABLE = "Normal", "TableText", "AgreementTable"
 
 
-def schedule_xml(schedule: Schedule) -> str:
+def schedule_xml(schedule: Schedule, numbers: frozenset[str] = frozenset()) -> str:
     """A schedule on a page of its own: heading, introduction and a table whose
-    header row repeats on each page."""
+    header row repeats on each page. A cell's "clause 7.2", where 7.2 is one of
+    ``numbers`` (this agreement's clauses), is a cross-reference field as in
+    the clauses, so it follows a clause inserted in Word."""
     total = sum(schedule.widths)
     widths = tuple(TEXT_WIDTH * w // total for w in schedule.widths)
     header = [para_xml(TABLE_TEXT, run_xml(c, bold=True)) for c in schedule.columns]
-    rows = [[para_xml(TABLE_TEXT, run_xml(c) if c else "") for c in row] for row in schedule.rows]
+    rows = [[para_xml(TABLE_TEXT, _cell_xml(c, numbers)) for c in row] for row in schedule.rows]
     return (
         para_xml(H1, run_xml(schedule.heading), page_break=True)
         + (para_xml(NORMAL, run_xml(schedule.intro)) if schedule.intro else "")
         + table_xml(TABLE, widths, [header, *rows], header_rows=1)
     )
+
+
+# "clause 7.2", but not "clause 7.2 of the Recognition Agreement" (no bookmark of this document)
+_CLAUSE_REF = re.compile(r"\bclause (\d+(?:\.\d+)+)\b(?! of the )")
+
+
+def _cell_xml(text: str, numbers: frozenset[str]) -> str:
+    if not text:
+        return ""
+    spans, at = [], 0
+    for found in _CLAUSE_REF.finditer(text):
+        number = found.group(1)
+        if number in numbers:
+            spans += [Span(text[at : found.start()]), Span(found.group(0), link=_bookmark(number), number=number)]
+            at = found.end()
+    spans.append(Span(text[at:]))
+    return spans_xml(s for s in spans if s.text)
 
 
 def block_lines(
@@ -218,7 +237,11 @@ def run(parent: Any, text: str, bold: bool = False, italic: bool = False, *, del
 
 
 def bookmark_name(clause: Clause) -> str:
-    return "clause_" + clause.number.replace(".", "_")
+    return _bookmark(clause.number)
+
+
+def _bookmark(number: str) -> str:
+    return "clause_" + number.replace(".", "_")
 
 
 def bookmark_number(name: str) -> str:

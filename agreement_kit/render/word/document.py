@@ -78,7 +78,8 @@ def open_template(
     template = load_template(templates_dir() / TEMPLATE_NAME)
     before = {CLAUSES: clauses.xml} if clauses is not None else {}
     if schedules:
-        before[SCHEDULES] = "".join(schedule_xml(s) for s in schedules)
+        numbers = frozenset(c.number for c in agreement.clauses())
+        before[SCHEDULES] = "".join(schedule_xml(s, numbers) for s in schedules)
     doc = template.render(_context(agreement, copy_kind), _jinja_env(), before=before)
     return doc, _markers(doc)
 
