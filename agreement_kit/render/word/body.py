@@ -181,7 +181,8 @@ def _cell_xml(text: str, numbers: frozenset[str]) -> str:
     for found in _CLAUSE_REF.finditer(text):
         number = found.group(1)
         if number in numbers:
-            spans += [Span(text[at : found.start()]), Span(found.group(0), link=_bookmark(number), number=number)]
+            spans.append(Span(text[at : found.start()]))
+            spans.append(Span(found.group(0), link=_bookmark(number), number=number))
             at = found.end()
     spans.append(Span(text[at:]))
     return spans_xml(s for s in spans if s.text)
