@@ -16,13 +16,9 @@ from urllib.parse import urlencode
 import docx
 import html5lib
 import pytest
+from starlette.testclient import TestClient
 
-pytest.importorskip("starlette")
-pytest.importorskip("httpx")
-
-from starlette.testclient import TestClient  # noqa: E402
-
-from agreement_kit.load.library import load_library  # noqa: E402
+from agreement_kit.load.library import load_library
 from agreement_kit.serve.app import create_app  # noqa: E402
 from agreement_kit.serve.drafting import read_spec_file  # noqa: E402
 
