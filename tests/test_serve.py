@@ -19,8 +19,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from agreement_kit.load.library import load_library
-from agreement_kit.serve.app import create_app  # noqa: E402
-from agreement_kit.serve.drafting import read_spec_file  # noqa: E402
+from agreement_kit.serve.app import create_app
+from agreement_kit.serve.drafting import read_spec_file
 
 REPO = Path(__file__).resolve().parent.parent
 PORT = 8765
