@@ -60,6 +60,28 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()[:32]
 
 
+def package_files(package: str, *names: str) -> list[bytes]:
+    """Files of an installed package (its version file, the code an entry
+    depends on), read without importing it, for a key: another version of
+    them is another name. A file that cannot be read counts as empty."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return [b"" for _ in names]
+    folder = Path(spec.origin).parent
+    out = []
+    for name in names:
+        try:
+            out.append((folder / name).read_bytes())
+        except OSError:
+            out.append(b"")
+    return out
+
+
 def read(name: str) -> bytes | None:
     """The payload stored under ``name``, or None."""
     where = folder()
