@@ -98,12 +98,18 @@ class _KeptCode(jinja2.BytecodeCache):
         return prefix, f"{prefix}{cache.key(jinja2.__version__, Path(__file__).read_bytes())}.bytecode"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = cache.read(self._names(bucket)[1])
+        try:
+            payload = cache.read(self._names(bucket)[1])
+        except OSError:
+            return
         if payload:
             bucket.bytecode_from_string(payload)  # a stale or damaged entry leaves the bucket empty
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        prefix, name = self._names(bucket)
+        try:
+            prefix, name = self._names(bucket)
+        except OSError:
+            return
         cache.write(name, bucket.bytecode_to_string(), replaces=prefix)
 
 

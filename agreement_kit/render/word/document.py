@@ -226,10 +226,10 @@ def _code_file() -> tuple[str, str]:
 
 
 def _read_code() -> dict[str, CodeType]:
-    payload = cache.read(_code_file()[1])
     try:
+        payload = cache.read(_code_file()[1])
         table = marshal.loads(payload) if payload else {}
-    except (ValueError, EOFError, TypeError):  # a damaged entry is a miss
+    except (ValueError, EOFError, TypeError, OSError):  # a damaged entry is a miss
         return {}
     if not isinstance(table, dict):
         return {}
@@ -238,10 +238,10 @@ def _read_code() -> dict[str, CodeType]:
 
 def _write_code(table: dict[str, CodeType]) -> None:
     kept = dict(list(table.items())[-_MAX_KEPT:])
-    prefix, name = _code_file()
     try:
+        prefix, name = _code_file()
         cache.write(name, marshal.dumps(kept), replaces=prefix)
-    except ValueError:  # marshal refuses something unexpected: keep nothing
+    except (ValueError, OSError):  # marshal refuses something unexpected: keep nothing
         return
 
 

@@ -158,7 +158,10 @@ def load_template(path: Path) -> WordTemplate:
     in the per-user cache while the file and the code preparing it are unchanged."""
     data = path.read_bytes()
     folder = f"word-template-{cache.key(str(path))[:8]}-"  # a newer entry replaces the older
-    name = f"{folder}{_cache_key(path, data)}.pickle"
+    try:
+        name = f"{folder}{_cache_key(path, data)}.pickle"
+    except OSError:  # the code cannot be read to hash it: no entry
+        return _prepare(path, data)
     payload = cache.read(name)
     if payload is not None:
         try:
@@ -179,7 +182,7 @@ def _cache_key(path: Path, data: bytes) -> str:
     import zlib
 
     parts: list[bytes | str] = [str(path), data, __version__, etree.__version__, zlib.ZLIB_RUNTIME_VERSION]
-    parts += [Path(module.__file__ or "").read_bytes() for module in (wordml, zip_package)]
+    parts += [Path(module.__file__).read_bytes() for module in (wordml, zip_package) if module.__file__]
     parts.append(Path(__file__).read_bytes())
     parts += cache.package_files("docxtpl", "__init__.py", "template.py")
     return cache.key(*parts)
