@@ -1,5 +1,7 @@
 """A per-user cache of work that is the same on every run: the bundled
-library as validated models, and compiled clause templates.
+library and pay data as validated models, the Word template's prepared
+parts, the code Jinja makes of clause, page and Word templates and of
+library rules (with the names each clause template reads), and bank holidays.
 
 Nothing read from here is trusted unless this user wrote it: the folder
 (``$XDG_CACHE_HOME/agreement-kit``, else ``~/.cache/agreement-kit``, or
