@@ -511,9 +511,10 @@ def test_newline_in_a_template_value_becomes_a_line_break(mini):
     plain_doc = template.render(context, _jinja_env())
     broken_doc = template.render({**context, "organisation": "Line one\nLine two"}, _jinja_env())
     subtitle = "w:p[w:pPr/w:pStyle/@w:val='Subtitle']"
-    assert not plain_doc.body.xpath(f"{subtitle}//w:br")
-    (paragraph,) = broken_doc.body.xpath(subtitle)
-    assert paragraph.xpath(".//w:br")
+    w = {"w": W[1:-1]}
+    assert not plain_doc.body.xpath(f"{subtitle}//w:br", namespaces=w)
+    (paragraph,) = broken_doc.body.xpath(subtitle, namespaces=w)
+    assert paragraph.xpath(".//w:br", namespaces=w)
     assert list(paragraph.itertext(f"{W}t")) == ["Line one", "Line two"]
 
 

@@ -35,7 +35,7 @@ from ..load.yaml_source import SourceMap
 from ..utils.errors import Problem
 from . import model as m
 from .facility_cost import CostingError, cost_facility_time
-from .templating import and_list, from_source, plural, uk_date, words
+from .templating import and_list, expression_from_source, from_source, plural, uk_date, words
 
 
 def integrity_problems(
@@ -238,7 +238,8 @@ def text_template(source: str) -> Template:
 
 @lru_cache(maxsize=256)
 def _expression(source: str) -> Any:
-    return ENV.compile_expression(source, undefined_to_none=False)
+    """``ENV.compile_expression(source, undefined_to_none=False)`` (kept between runs)."""
+    return expression_from_source(ENV, "rule expressions", source)
 
 
 def holds(expression: str, context: dict[str, Any]) -> bool:

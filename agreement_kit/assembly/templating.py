@@ -33,8 +33,10 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..load.params import ChoiceValue
@@ -180,13 +182,22 @@ class ClauseTemplateError(Exception):
 
 @lru_cache(maxsize=4096)
 def template_names(source: str) -> frozenset[str]:
-    """The names a template reads from its context (empty when it is not valid Jinja)."""
+    """The names a template reads from its context (empty when it is not valid
+    Jinja); kept between runs with the compiled templates."""
+    global _NEW
     if "{" not in source:
         return frozenset()
+    table = _code_table()
+    known = table.get(f"\0names\0{source}")  # no tag starts with \0
+    if isinstance(known, frozenset):
+        return known
     try:
-        return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+        names = frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
     except TemplateSyntaxError:
-        return frozenset()
+        names = frozenset()
+    table[f"\0names\0{source}"] = names
+    _NEW += 1
+    return names
 
 
 # A line of words that ends in a block tag ("...to the Forum.{% endif %}") keeps
@@ -223,7 +234,8 @@ def _compile(source: str) -> Template:
 # module and integrity.py, which set up the environments, and is read back the
 # next time: the template is the one Jinja's from_string would give.
 
-_CODE: dict[str, CodeType] | None = None  # this run's table: read from the cache on first use
+# (and the names each template reads: see template_names)
+_CODE: dict[str, CodeType | frozenset[str]] | None = None  # this run's table: read on first use
 _NEW = 0  # templates compiled in this run that the cache did not hold
 _MAX_CODE = 4_000  # templates kept; past this, only this run's
 
@@ -242,7 +254,7 @@ def _code_file() -> tuple[str, str]:
     return prefix, f"{prefix}{cache.key(*parts)}.marshal"
 
 
-def _code_table() -> dict[str, CodeType]:
+def _code_table() -> dict[str, CodeType | frozenset[str]]:
     global _CODE
     if _CODE is None:
         _CODE = {}
@@ -250,11 +262,17 @@ def _code_table() -> dict[str, CodeType]:
             payload = cache.read(_code_file()[1])
             table = marshal.loads(payload) if payload else {}
             if isinstance(table, dict):
-                _CODE = {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, CodeType)}
+                _CODE = {k: v for k, v in table.items() if isinstance(k, str) and _kept(v)}
         except (ValueError, EOFError, TypeError, OSError):  # a damaged entry is a miss
             pass
         atexit.register(save_compiled)
     return _CODE
+
+
+def _kept(value: object) -> bool:
+    return isinstance(value, CodeType) or (
+        isinstance(value, frozenset) and all(isinstance(n, str) for n in value)
+    )
 
 
 def from_source(env: Environment, tag: str, source: str) -> Template:
@@ -264,11 +282,32 @@ def from_source(env: Environment, tag: str, source: str) -> Template:
     table = _code_table()
     name = f"{tag}\0{source}"
     code = table.get(name)
-    if code is None:
+    if not isinstance(code, CodeType):
         code = env.compile(source)
         table[name] = code
         _NEW += 1
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def expression_from_source(env: Environment, tag: str, source: str) -> TemplateExpression:
+    """``env.compile_expression(source, undefined_to_none=False)``, its code kept
+    between runs under ``tag`` (one tag per environment). A first compile goes
+    through Jinja's own, errors and all; the code kept is that of the template
+    it builds round the expression, built again the same way."""
+    global _NEW
+    table = _code_table()
+    name = f"{tag}\0{source}"
+    code = table.get(name)
+    if isinstance(code, CodeType):
+        template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        return TemplateExpression(template, False)
+    expression = env.compile_expression(source, undefined_to_none=False)
+    node = Parser(env, source, state="variable").parse_expression()
+    node.set_environment(env)
+    body: list[nodes.Node] = [nodes.Assign(nodes.Name("result", "store"), node, lineno=1)]
+    table[name] = env.compile(nodes.Template(body, lineno=1))
+    _NEW += 1
+    return expression
 
 
 def save_compiled() -> None:

@@ -60,7 +60,7 @@ def render_compare_docx(diff: AgreementDiff, *, author: str, date: dt.datetime) 
     base = diff.new or diff.old
     assert base is not None  # a diff always has at least one side
     when = stamp_time(base, date)
-    doc, markers = open_template(base, _copy_kind(diff))
+    doc, markers = open_template(base, _copy_kind(diff), word_classes=True)
     revisions = _Revisions(author, iso(when))
     _Redliner(Builder(markers[CLAUSES]), revisions, diff).write()
     remove(markers[CLAUSES])

@@ -95,8 +95,9 @@ def load_library(root: Path | None = None) -> Library:
 
 def _cache_key(root: Path) -> str:
     import pydantic
+    import yaml
 
-    parts: list[bytes | str] = [str(root), __version__, pydantic.VERSION]
+    parts: list[bytes | str] = [str(root), __version__, pydantic.VERSION, yaml.__version__]
     for path in sorted(root.glob("*.yaml")):
         parts += [display_path(path), path.read_bytes()]
     for code in sorted(Path(__file__).parent.glob("*.py")):  # the models and the loading

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, TypeVar, get_args
@@ -56,7 +55,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     by_fold = {c.casefold(): c for c in choices}
     if word.casefold() in by_fold and by_fold[word.casefold()] != word:
         return f"; did you mean {by_fold[word.casefold()]!r}?"
-    close = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.75)
+    from difflib import get_close_matches  # only for a word that needs a hint
+
+    close = get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.75)
     return f"; did you mean {by_fold[close[0]]!r}?" if close else ""
 
 

@@ -8,12 +8,15 @@ that cost a pay year; a missing year is an error that says which years exist.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from .. import __version__
+from ..utils import cache
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import data_dir
 from .parse import parse
@@ -120,12 +123,49 @@ class PayData:
 
 
 def load_pay_data(folder: Path | None = None) -> PayData:
-    """Read and check the four data files; raise InputError naming every fault."""
+    """Read and check the four data files; raise InputError naming every fault.
+
+    The bundled data, once read and checked, is kept in the per-user cache
+    (utils/cache.py) under a hash of its files and the code that reads them."""
     return _load(folder.resolve() if folder else data_dir() / "pay")
 
 
 @lru_cache(maxsize=4)
 def _load(folder: Path) -> PayData:
+    bundled = data_dir() / "pay"
+    if folder != bundled:
+        return _read(folder)
+    prefix = f"pay-data-{cache.key(str(folder))[:8]}-"
+    try:
+        name = f"{prefix}{cache.key(*_fingerprint(folder))}.pickle"
+    except OSError:  # a file missing: read, to name it
+        return _read(folder)
+    payload = cache.read(name)
+    if payload is not None:
+        try:
+            data = pickle.loads(payload)
+            if isinstance(data, PayData) and data.folder == folder:
+                return data
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
+            pass
+    data = _read(folder)
+    cache.write(name, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), replaces=prefix)
+    return data
+
+
+def _fingerprint(folder: Path) -> list[bytes | str]:
+    import pydantic
+    import yaml
+
+    parts: list[bytes | str] = [str(folder), __version__, pydantic.VERSION, yaml.__version__]
+    for name in FILES.values():
+        parts += [name, (folder / name).read_bytes()]
+    for code in sorted(Path(__file__).parent.glob("*.py")):  # the models and the reading
+        parts += [code.name, code.read_bytes()]
+    return parts
+
+
+def _read(folder: Path) -> PayData:
     problems: list[Problem] = []
     loaded: dict[str, object] = {}
     for key, name in FILES.items():

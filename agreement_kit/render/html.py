@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from ..assembly.model import Agreement, Block, Clause, Inline, Paragraph, Ref, TermUse, letter
+from ..utils import cache
 from ..utils.resources import templates_dir
 from . import NOTES_MODES, NotesMode
 from .markdown import long_date, signatory_groups
@@ -85,12 +87,39 @@ def _block_html(block: Block, numbers: dict[str, str]) -> str:
     return f'<ol class="items">\n{items}</ol>'
 
 
+class _KeptCode(jinja2.BytecodeCache):
+    """The code Jinja makes of each page template, kept in the per-user cache
+    (utils/cache.py) under a hash of the template's name, Jinja's version and
+    this module, which sets the environment up; Jinja itself checks that the
+    template's source is the one the code was made from."""
+
+    def _names(self, bucket: jinja2.bccache.Bucket) -> tuple[str, str]:
+        prefix = f"html-jinja-{cache.key(bucket.key)[:8]}-"
+        return prefix, f"{prefix}{cache.key(jinja2.__version__, Path(__file__).read_bytes())}.bytecode"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            payload = cache.read(self._names(bucket)[1])
+        except OSError:
+            return
+        if payload:
+            bucket.bytecode_from_string(payload)  # a stale or damaged entry leaves the bucket empty
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            prefix, name = self._names(bucket)
+        except OSError:
+            return
+        cache.write(name, bucket.bytecode_to_string(), replaces=prefix)
+
+
 @lru_cache(maxsize=1)
 def html_environment() -> jinja2.Environment:
     """The Jinja environment of every HTML page (agreement and reports):
     autoescape on, and a missing value an error rather than a silent blank."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
+        bytecode_cache=_KeptCode(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

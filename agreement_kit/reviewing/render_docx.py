@@ -58,7 +58,7 @@ def render_review_docx(
     ``timestamp`` (default: SOURCE_DATE_EPOCH if set, else the effective
     date) dates the comments."""
     when = stamp_time(agreement, timestamp)
-    doc, markers, anchored = open_with_clauses(agreement, _COPY_KIND)
+    doc, markers, anchored = open_with_clauses(agreement, _COPY_KIND, word_classes=True)
     placed = {a.clause.id: a for a in anchored}
     remove(markers[CLAUSES])
 

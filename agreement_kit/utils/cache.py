@@ -1,5 +1,7 @@
 """A per-user cache of work that is the same on every run: the bundled
-library as validated models, and compiled clause templates.
+library and pay data as validated models, the Word template's prepared
+parts, the code Jinja makes of clause, page and Word templates and of
+library rules (with the names each clause template reads), and bank holidays.
 
 Nothing read from here is trusted unless this user wrote it: the folder
 (``$XDG_CACHE_HOME/agreement-kit``, else ``~/.cache/agreement-kit``, or
@@ -58,6 +60,28 @@ def key(*parts: bytes | str) -> str:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()[:32]
+
+
+def package_files(package: str, *names: str) -> list[bytes]:
+    """Files of an installed package (its version file, the code an entry
+    depends on), read without importing it, for a key: another version of
+    them is another name. A file that cannot be read counts as empty."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return [b"" for _ in names]
+    folder = Path(spec.origin).parent
+    out = []
+    for name in names:
+        try:
+            out.append((folder / name).read_bytes())
+        except OSError:
+            out.append(b"")
+    return out
 
 
 def read(name: str) -> bytes | None:

@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.text.paragraph import CT_P
-from docx.oxml.text.run import CT_R
 from lxml.etree import SubElement
 
 from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
 from .lists import CLAUSE, PARAGRAPH, SECTION, Lists
-from .wordml import bookmark_xml, para_xml, run_xml, spans_xml, table_xml
+from .wordml import bookmark_xml, para_xml, qn, run_xml, spans_xml, table_xml
+
+if TYPE_CHECKING:  # python-docx is imported where its elements are made (paragraph, bookmark)
+    from docx.oxml.text.paragraph import CT_P
+    from docx.oxml.text.run import CT_R
 
 # Style ids written directly: no lookup by display name per paragraph.
 H1, H2, H3 = "Heading1", "Heading2", "Heading3"
@@ -207,6 +207,8 @@ def block_lines(
 
 
 def paragraph(style_id: str, *, page_break: bool = False) -> CT_P:
+    from docx.oxml import OxmlElement
+
     p = OxmlElement("w:p")
     ppr = SubElement(p, qn("w:pPr"))
     SubElement(ppr, qn("w:pStyle")).set(_W_VAL, style_id)
@@ -252,6 +254,8 @@ def bookmark_number(name: str) -> str:
 
 def bookmark(target: Any, name: str, bookmark_id: int) -> None:
     """Mark a heading run (or revision) as the target of cross-references to its clause."""
+    from docx.oxml import OxmlElement
+
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
     start.set(qn("w:name"), name)

@@ -12,26 +12,31 @@ and comparison documents.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from types import CodeType
+from typing import TYPE_CHECKING, Any
 
-from docx.oxml.ns import qn
-from docx.oxml.text.paragraph import CT_P
-from docx.oxml.text.run import CT_R
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XPath
 
 from ...assembly.model import Agreement, Schedule
 from ...load.list_numbers import ListNumbers
+from ...utils import cache
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
 from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove, schedule_xml
 from .lists import NUMBERING, template_lists
 from .template import WordDocument, load_template
-from .wordml import W_NS, escape, para_xml, parse_fragment, run_xml, spans_xml
+from .wordml import W_NS, escape, para_xml, parse_fragment, qn, run_xml, spans_xml
+
+if TYPE_CHECKING:
+    from docx.oxml.text.paragraph import CT_P
+    from docx.oxml.text.run import CT_R
 
 TEMPLATE_NAME = "agreement.docx"
 CORE_AUTHOR = "agreement-kit"
@@ -70,29 +75,36 @@ def open_template(
     copy_kind: str,
     clauses: ClauseBody | None = None,
     schedules: tuple[Schedule, ...] = (),
+    *,
+    word_classes: bool = False,
 ) -> tuple[WordDocument, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
     marker (CONTENTS, CLAUSES, SCHEDULES, NOTES) for the caller to build at and
     remove. ``clauses`` and ``schedules``, when given, are already in place
-    before their markers (``finish`` removes the SCHEDULES marker)."""
+    before their markers (``finish`` removes the SCHEDULES marker).
+    ``word_classes``: the document's elements are python-docx's, for a caller
+    that uses their methods (page_break_before)."""
     template = load_template(templates_dir() / TEMPLATE_NAME)
     before = {CLAUSES: clauses.xml} if clauses is not None else {}
     if schedules:
         numbers = frozenset(c.number for c in agreement.clauses())
         before[SCHEDULES] = "".join(schedule_xml(s, numbers) for s in schedules)
-    doc = template.render(_context(agreement, copy_kind), _jinja_env(), before=before)
+    context = _context(agreement, copy_kind)
+    doc = template.render(context, _jinja_env(), before=before, word_classes=word_classes)
     return doc, _markers(doc)
 
 
 def open_with_clauses(
-    agreement: Agreement, copy_kind: str, *, signing: bool = False
+    agreement: Agreement, copy_kind: str, *, signing: bool = False, word_classes: bool = False
 ) -> tuple[WordDocument, dict[str, CT_P], list[Anchored]]:
     """The template with the agreement's numbered clauses in place of the CLAUSES
     marker (which is left for the caller to remove), its schedules (those of a
     signing copy when ``signing``), and where each clause sits."""
     lists = template_lists(templates_dir() / TEMPLATE_NAME)
     body = clause_body(agreement, lists)
-    doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing))
+    doc, markers = open_template(
+        agreement, copy_kind, body, agreement.schedules_for(signing), word_classes=word_classes
+    )
     if body.item_lists:
         doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
     return doc, markers, body.place(markers[CLAUSES])
@@ -176,11 +188,13 @@ def add_comments(
 
 class _CachingEnvironment(SandboxedEnvironment):
     """docxtpl compiles each part's XML with from_string on every render; the
-    XML of a given template part never changes, so keep the compiled form."""
+    XML of a given template part never changes, so keep the compiled form: in
+    this process, and its code in the per-user cache for the next ones."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, Template] = {}
+        self._kept: dict[str, CodeType] | None = None
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
@@ -189,8 +203,52 @@ class _CachingEnvironment(SandboxedEnvironment):
         if template is None:
             if len(self._compiled) > 64:  # bounded: one entry per template part
                 self._compiled.clear()
-            template = self._compiled[source] = super().from_string(source)
+            # as from_string makes it, from code compiled now or in an earlier run
+            code = self._code(source)
+            template = self.template_class.from_code(self, code, self.make_globals(None), None)
+            self._compiled[source] = template
         return template
+
+    def _code(self, source: str) -> CodeType:
+        if self._kept is None:
+            self._kept = _read_code()
+        code = self._kept.get(source)
+        if code is None:
+            code = self._kept[source] = self.compile(source)
+            _write_code(self._kept)
+        return code
+
+
+# The code of the template's parts is kept under a hash of Jinja's version and
+# of this module, which sets the environment up (utils/cache.py adds Python's).
+_MAX_KEPT = 16  # parts: a template has five; older entries go first
+
+
+def _code_file() -> tuple[str, str]:
+    import jinja2
+
+    prefix = f"word-jinja-{cache.key(__file__)[:8]}-"
+    return prefix, f"{prefix}{cache.key(jinja2.__version__, Path(__file__).read_bytes())}.marshal"
+
+
+def _read_code() -> dict[str, CodeType]:
+    try:
+        payload = cache.read(_code_file()[1])
+        table = marshal.loads(payload) if payload else {}
+    except (ValueError, EOFError, TypeError, OSError):  # a damaged entry is a miss
+        return {}
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def _write_code(table: dict[str, CodeType]) -> None:
+    kept = dict(list(table.items())[-_MAX_KEPT:])
+    try:
+        prefix, name = _code_file()
+        cache.write(name, marshal.dumps(kept), replaces=prefix)
+    except (ValueError, OSError):  # marshal refuses something unexpected: keep nothing
+        return
 
 
 @lru_cache(maxsize=1)

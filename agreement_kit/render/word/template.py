@@ -8,27 +8,38 @@ every document, and the parts holding Jinja tags (the body, headers and
 footers) get docxtpl's clean-up and a Jinja compile once. A document then
 costs a Jinja render of those parts, one parse of the body, and the parts it
 writes itself (comments, properties).
+
+The prepared template is kept in the per-user cache (utils/cache.py) under a
+hash of the template file and of the code that prepares it, so a new process
+reads it back instead of importing docxtpl and python-docx: the parts are
+parsed with python-docx's parser settings but lxml's own element classes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import pickle
 import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docx.oxml.document import CT_Body, CT_Document
-from docx.oxml.parser import parse_xml
-from docxtpl import DocxTemplate
-from jinja2 import Environment
 from lxml import etree
 
+from ... import __version__
 from ...load.source_part import package_parts, with_source_rel, with_source_type
-from .wordml import W_NS, escape
+from ...utils import cache
+from . import wordml, zip_package
+from .wordml import W_NS, escape, parse_xml
 from .zip_package import Deflated, deflate, write_zip
+
+if TYPE_CHECKING:
+    from docx.oxml.document import CT_Body, CT_Document
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment
 
 __all__ = ["WordDocument", "WordTemplate", "load_template"]
 
@@ -40,6 +51,7 @@ COMMENTS = "word/comments.xml"
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _TEMPLATED_RELS = ("header", "footer", "footnotes")  # the parts docxtpl renders besides the body
+_W_BODY = f"{{{W_NS}}}body"
 _COLUMN_LOOP = re.compile(r"\{%-?\s*tc\s")
 _COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 _CORE_XML = (
@@ -54,29 +66,33 @@ _CORE_XML = (
 )
 
 
-class _Cleaner(DocxTemplate):
-    """docxtpl's preparation of Word XML for Jinja (patch_xml) and of the
-    rendered result (render_xml_part), used on parts held here rather than
-    on a python-docx document docxtpl opened itself."""
+def _render_part(src_xml: str, context: dict[str, Any], env: Environment) -> str:
+    """docxtpl's render_xml_part (DocxTemplate.render_xml_part) on a part held
+    here rather than on a python-docx document docxtpl opened itself, with
+    docxtpl's own steps but its last: that one turns {_{ into {{ (and }_},
+    {_%, %_}) across the whole rendered part, values included, so a name typed
+    with {_{ would print as {{. The template uses no such escapes."""
+    src_xml = _PARAGRAPH_START.sub(r"\n<w:p\1", src_xml)
+    dst_xml = env.from_string(src_xml).render(context)
+    return _resolve_listing(_PARAGRAPH_AGAIN.sub(r"<w:p\1", dst_xml))
 
-    def __init__(self) -> None:
-        super().__init__(template_file="")
 
-    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
-        # docxtpl's own steps but its last: that one turns {_{ into {{ (and
-        # }_}, {_%, %_}) across the whole rendered part, values included, so a
-        # name typed with {_{ would print as {{. The template uses no such escapes.
-        src_xml = _PARAGRAPH_START.sub(r"\n<w:p\1", src_xml)
-        dst_xml = (jinja_env or Environment()).from_string(src_xml).render(context)
-        return self.resolve_listing(_PARAGRAPH_AGAIN.sub(r"<w:p\1", dst_xml))
+def _resolve_listing(xml: str) -> str:
+    # docxtpl's resolve_listing turns a tab, newline, \a or \f in a value into
+    # Word markup. The prepared template has none of these outside its XML
+    # declaration, so a rendered part without any needs none of its dozen
+    # regex passes, nor docxtpl imported.
+    if not _LISTING_CHARS.search(xml):
+        return xml
+    return _docxtpl().resolve_listing(xml)
 
-    def resolve_listing(self, xml: str) -> str:
-        # Turns a tab, newline, \a or \f in a value into Word markup. The
-        # prepared template has none of these outside its XML declaration,
-        # so a rendered part without any needs none of the dozen regex passes.
-        if not _LISTING_CHARS.search(xml):
-            return xml
-        return super().resolve_listing(xml)
+
+def _docxtpl() -> DocxTemplate:
+    """docxtpl's template object, for its methods that work on XML text alone
+    (patch_xml, resolve_listing); it opens no file."""
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate(template_file="")
 
 
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
@@ -105,21 +121,32 @@ class WordTemplate:
     document_rels: tuple[bytes, bytes]
 
     def render(
-        self, context: dict[str, Any], env: Environment, before: dict[str, str] | None = None
+        self,
+        context: dict[str, Any],
+        env: Environment,
+        before: dict[str, str] | None = None,
+        *,
+        word_classes: bool = False,
     ) -> WordDocument:
         """Render the templated parts with ``context`` as docxtpl does
         (``{%p %}`` and ``{%tr %}`` tags; a newline in a value becomes a
         break). ``env`` should keep what it compiles: the sources repeat.
         ``before`` maps a marker text to XML written in front of the body
-        paragraph that holds it, before the body is parsed."""
-        cleaner = _Cleaner()
+        paragraph that holds it, before the body is parsed. ``word_classes``
+        gives the document python-docx's element classes, for callers that
+        use their methods (importing python-docx when they are first asked for)."""
         head, tail = self.document
-        body = cleaner.render_xml_part(self.body, None, context, env)
+        body = _render_part(self.body, context, env)
         for marker, xml in (before or {}).items():
             body = _insert_before_paragraph(body, marker, xml)
-        root: CT_Document = parse_xml(head + body + tail)
+        if word_classes:
+            from docx.oxml.parser import parse_xml as parse_with_classes
+
+            root: CT_Document = parse_with_classes(head + body + tail)
+        else:
+            root = parse_xml(head + body + tail)
         rendered = {
-            name: _DECLARATION + cleaner.render_xml_part(source, None, context, env).encode("utf-8")
+            name: _DECLARATION + _render_part(source, context, env).encode("utf-8")
             for name, source in self.parts
         }
         return WordDocument(self, root, rendered)
@@ -127,16 +154,50 @@ class WordTemplate:
 
 @lru_cache(maxsize=4)
 def load_template(path: Path) -> WordTemplate:
-    """Read a .docx template and prepare its templated parts for Jinja."""
-    with zipfile.ZipFile(path) as archive:
+    """Read a .docx template and prepare its templated parts for Jinja; kept
+    in the per-user cache while the file and the code preparing it are unchanged."""
+    data = path.read_bytes()
+    folder = f"word-template-{cache.key(str(path))[:8]}-"  # a newer entry replaces the older
+    try:
+        name = f"{folder}{_cache_key(path, data)}.pickle"
+    except OSError:  # the code cannot be read to hash it: no entry
+        return _prepare(path, data)
+    payload = cache.read(name)
+    if payload is not None:
+        try:
+            template = pickle.loads(payload)
+            if isinstance(template, WordTemplate) and template.path == path:
+                return template
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
+            pass
+    template = _prepare(path, data)
+    cache.write(name, pickle.dumps(template, protocol=pickle.HIGHEST_PROTOCOL), replaces=folder)
+    return template
+
+
+def _cache_key(path: Path, data: bytes) -> str:
+    """A hash of the template and of what prepares it: this code, docxtpl's
+    clean-up, lxml's serialiser, zlib's compression (the unchanging parts are
+    kept compressed) and this package's version."""
+    import zlib
+
+    parts: list[bytes | str] = [str(path), data, __version__, etree.__version__, zlib.ZLIB_RUNTIME_VERSION]
+    parts += [Path(module.__file__).read_bytes() for module in (wordml, zip_package) if module.__file__]
+    parts.append(Path(__file__).read_bytes())
+    parts += cache.package_files("docxtpl", "__init__.py", "template.py")
+    return cache.key(*parts)
+
+
+def _prepare(path: Path, data: bytes) -> WordTemplate:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = tuple((info.filename, archive.read(info)) for info in archive.infolist())
-    data = dict(members)
-    if COMMENTS in data:
+    parts_by_name = dict(members)
+    if COMMENTS in parts_by_name:
         raise ValueError(f"{path.name}: the Word template must not carry comments of its own")
-    cleaner = _Cleaner()
-    document = parse_xml(data[DOCUMENT])
-    head, tail = _around_body(data[DOCUMENT].decode("utf-8"))
-    body_source = etree.tostring(document.body, encoding="unicode")
+    cleaner = _docxtpl()
+    document = parse_xml(parts_by_name[DOCUMENT])
+    head, tail = _around_body(parts_by_name[DOCUMENT].decode("utf-8"))
+    body_source = etree.tostring(document.find(_W_BODY), encoding="unicode")
     if _COLUMN_LOOP.search(body_source):
         # docxtpl repairs the table grid after a column loop (fix_tables);
         # rendering here does not, so refuse rather than write a broken table.
@@ -145,21 +206,21 @@ def load_template(path: Path) -> WordTemplate:
             " does not render; repeat rows with {%tr %} instead"
         )
     body = _bare_body(cleaner.patch_xml(body_source), head)
-    rels = _relationships(data[DOCUMENT_RELS])
+    rels = _relationships(parts_by_name[DOCUMENT_RELS])
     parts = []
     for kind in _TEMPLATED_RELS:
         for target in rels.get(kind, []):
             name = f"word/{target}"
-            source = etree.tostring(parse_xml(data[name]), encoding="unicode")
+            source = etree.tostring(parse_xml(parts_by_name[name]), encoding="unicode")
             parts.append((name, cleaner.patch_xml(source)))
     return WordTemplate(
         path=path,
-        members=tuple((name, deflate(data)) for name, data in members),
+        members=tuple((name, deflate(content)) for name, content in members),
         body=body,
         parts=tuple(parts),
         document=(head, tail),
-        content_types=(data[CONTENT_TYPES], _with_comments_type(data[CONTENT_TYPES])),
-        document_rels=(data[DOCUMENT_RELS], _with_comments_rel(data[DOCUMENT_RELS])),
+        content_types=(parts_by_name[CONTENT_TYPES], _with_comments_type(parts_by_name[CONTENT_TYPES])),
+        document_rels=(parts_by_name[DOCUMENT_RELS], _with_comments_rel(parts_by_name[DOCUMENT_RELS])),
     )
 
 
@@ -218,7 +279,7 @@ class WordDocument:
 
     @property
     def body(self) -> CT_Body:
-        return self.root.body
+        return self.root.find(_W_BODY)
 
     def to_bytes(
         self,

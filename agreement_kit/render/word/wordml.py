@@ -13,7 +13,11 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from docx.oxml.parser import parse_xml
+from lxml import etree
+
+# python-docx's parser settings (blank text dropped, entities left alone), without
+# its element classes: importing python-docx takes longer than rendering a document.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _BREAKS = re.compile(r"(\t|\n)")
@@ -31,6 +35,14 @@ class SpanLike(Protocol):
     def link(self) -> str | None: ...
     @property
     def number(self) -> str | None: ...
+
+
+def qn(tag: str) -> str:
+    """``w:p`` -> ``{W_NS}p``, as python-docx's qn gives for the w: prefix."""
+    prefix, name = tag.split(":")
+    if prefix != "w":
+        raise ValueError(f"only the w: namespace is known here, not {prefix}:")
+    return f"{{{W_NS}}}{name}"
 
 
 def escape(text: str) -> str:
@@ -148,6 +160,11 @@ _EMPTY_PARAGRAPH = re.compile(r"<w:p>(<w:pPr>.*?</w:pPr>)?</w:p>")
 _WRITING_ROOM = 510  # twips, 9 mm: a row of a form to fill in by hand
 
 
+def parse_xml(xml: str | bytes) -> Any:
+    """The root element of a part, parsed as python-docx parses it."""
+    return etree.fromstring(xml, _PARSER)
+
+
 def parse_fragment(xml: str) -> list[Any]:
-    """Elements (python-docx's classes) from a run of sibling WordprocessingML elements."""
+    """Elements from a run of sibling WordprocessingML elements."""
     return list(parse_xml(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'))
