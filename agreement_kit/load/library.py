@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,17 +79,7 @@ def load_library(root: Path | None = None) -> Library:
     # one entry per library folder: a newer one replaces it, another checkout's stays
     folder = f"library-{cache.key(str(root))[:8]}-"
     name = f"{folder}{_cache_key(root)}.pickle"
-    payload = cache.read(name)
-    if payload is not None:
-        try:
-            library = pickle.loads(payload)
-            if isinstance(library, Library):
-                return library
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
-            pass
-    library = _load(root)
-    cache.write(name, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL), replaces=folder)
-    return library
+    return cache.pickled(name, lambda: _load(root), lambda kept: isinstance(kept, Library), replaces=folder)
 
 
 def _cache_key(root: Path) -> str:

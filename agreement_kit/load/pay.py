@@ -8,7 +8,6 @@ that cost a pay year; a missing year is an error that says which years exist.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -140,17 +139,12 @@ def _load(folder: Path) -> PayData:
         name = f"{prefix}{cache.key(*_fingerprint(folder))}.pickle"
     except OSError:  # a file missing: read, to name it
         return _read(folder)
-    payload = cache.read(name)
-    if payload is not None:
-        try:
-            data = pickle.loads(payload)
-            if isinstance(data, PayData) and data.folder == folder:
-                return data
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
-            pass
-    data = _read(folder)
-    cache.write(name, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), replaces=prefix)
-    return data
+    return cache.pickled(
+        name,
+        lambda: _read(folder),
+        lambda kept: isinstance(kept, PayData) and kept.folder == folder,
+        replaces=prefix,
+    )
 
 
 def _fingerprint(folder: Path) -> list[bytes | str]:

@@ -20,13 +20,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 _MAGIC = b"agreement-kit cache 1\n"
 MAX_BYTES = 64_000_000
+
+T = TypeVar("T")
 
 
 def folder() -> Path | None:
@@ -132,3 +137,20 @@ def write(name: str, payload: bytes, *, replaces: str | None = None) -> None:
             if old.name != name:
                 with contextlib.suppress(OSError):
                     old.unlink()
+
+
+def pickled(name: str, make: Callable[[], T], accept: Callable[[object], bool], *, replaces: str) -> T:
+    """The object kept under ``name`` if there is one and ``accept`` takes it,
+    else ``make()``, kept for next time (replacing older entries named
+    ``replaces``...). An entry that cannot be unpickled is a miss."""
+    payload = read(name)
+    if payload is not None:
+        try:
+            kept = pickle.loads(payload)
+            if accept(kept):
+                return kept
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
+            pass
+    made = make()
+    write(name, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), replaces=replaces)
+    return made

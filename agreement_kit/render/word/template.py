@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import pickle
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -162,17 +161,12 @@ def load_template(path: Path) -> WordTemplate:
         name = f"{folder}{_cache_key(path, data)}.pickle"
     except OSError:  # the code cannot be read to hash it: no entry
         return _prepare(path, data)
-    payload = cache.read(name)
-    if payload is not None:
-        try:
-            template = pickle.loads(payload)
-            if isinstance(template, WordTemplate) and template.path == path:
-                return template
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, whatever the fault
-            pass
-    template = _prepare(path, data)
-    cache.write(name, pickle.dumps(template, protocol=pickle.HIGHEST_PROTOCOL), replaces=folder)
-    return template
+    return cache.pickled(
+        name,
+        lambda: _prepare(path, data),
+        lambda kept: isinstance(kept, WordTemplate) and kept.path == path,
+        replaces=folder,
+    )
 
 
 def _cache_key(path: Path, data: bytes) -> str:
