@@ -19,8 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from .. import __version__
 from ..assembly.assembler import assemble
 from ..load.library import Library, load_library
@@ -31,6 +29,7 @@ from ..render import FORMATS, NOTES_MODES, NotesMode, render
 from ..utils.atomic_write import write_atomic
 from ..utils.epoch import source_date_epoch
 from ..utils.errors import InputError, UsageError
+from ..utils.yaml_dump import safe_dump
 from .facts import employer_facts
 from .guard import Unsafe, die_with_parent, employer_folder, exclusive, read_inside, remove_stale_temporaries
 from .index import write_reports
@@ -189,7 +188,7 @@ def _build_job(
 
 def resolved_spec(data: Any) -> bytes:
     """A job's spec as YAML that loads back to the same data."""
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    body = safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return (SPEC_HEADER + body).encode("utf-8")
 
 
