@@ -74,8 +74,9 @@ PARSE_CACHE_SIZE = 4096  # texts kept; a batch of one base spec uses about 200
 PARSE_CACHE_LONGEST = 20_000  # characters: longer texts (rare) are parsed afresh
 
 # steps: (_WORDS, Text) | (_VALUES, pieces, bold, italic) | (_REF_TO, id) |
-# (_TERM_USE, term, bold, italic) | (_FAIL, message); a piece is text or a value's index
-_WORDS, _VALUES, _REF_TO, _TERM_USE, _FAIL = range(5)
+# (_TERM_USE, term, TermUse) | (_FAIL, message); a piece is text or a value's index.
+# Words alone (most paragraphs) are one step, (_FIXED, the inlines).
+_WORDS, _VALUES, _REF_TO, _TERM_USE, _FAIL, _FIXED = range(6)
 Steps = tuple[tuple[Any, ...], ...]
 Layout = tuple[tuple[bool, int, tuple[Steps, ...]], ...]
 
@@ -128,7 +129,7 @@ def _steps(text: str, line: int) -> Steps:
     """How to build a paragraph's inlines: text in its style, values by their
     index, cross-references and terms by name, and errors found in the text."""
     if _TOKEN.search(text) is None:  # plain words: the common case, one run of text
-        return ((_WORDS, Text(text)),) if text else ()
+        return ((_FIXED, (Text(text),)),) if text else ()
     steps: list[tuple[Any, ...]] = []
     bold = italic = False
     pos = 0
@@ -138,7 +139,11 @@ def _steps(text: str, line: int) -> Steps:
         if any(isinstance(piece, int) for piece in buffer):
             steps.append((_VALUES, tuple(buffer), bold, italic))
         elif joined := "".join(map(str, buffer)):
-            steps.append((_WORDS, Text(joined, bold, italic)))
+            last = steps[-1][1] if steps and steps[-1][0] == _WORDS else None
+            if last is not None and (last.bold, last.italic) == (bold, italic):  # as _append would
+                steps[-1] = (_WORDS, Text(last.text + joined, bold, italic))
+            else:
+                steps.append((_WORDS, Text(joined, bold, italic)))
         buffer.clear()
 
     for match in _TOKEN.finditer(text):
@@ -162,13 +167,15 @@ def _steps(text: str, line: int) -> Steps:
             if _CLAUSE_ID.match(target):
                 steps.append((_REF_TO, target))
             elif _TERM.match(target):
-                steps.append((_TERM_USE, target, bold, italic))
+                steps.append((_TERM_USE, target, TermUse(target, bold, italic)))
             else:
                 steps.append((_FAIL, f"[[{target}]] is neither a clause id nor a defined term"))
     buffer.append(text[pos:])
     emit()
     if bold or italic:
         steps.append((_FAIL, "emphasis opened with * or ** is not closed"))
+    if all(step[0] == _WORDS for step in steps):
+        return ((_FIXED, tuple(step[1] for step in steps)),) if steps else ()
     return tuple(steps)
 
 
@@ -179,6 +186,8 @@ def _inlines(
     on_term: Callable[[str], None],
     line: int,
 ) -> tuple[Inline, ...]:
+    if len(steps) == 1 and steps[0][0] == _FIXED:
+        return steps[0][1]
     out: list[Inline] = []
     for step in steps:
         kind = step[0]
@@ -193,7 +202,7 @@ def _inlines(
                     out.append(Ref(step[1], ref_label(step[1])))
                 elif kind == _TERM_USE:
                     on_term(step[1])
-                    out.append(TermUse(step[1], step[2], step[3]))
+                    out.append(step[2])
                 else:
                     raise MarkupError(step[1])
             except MarkupError as exc:
