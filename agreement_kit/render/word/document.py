@@ -43,7 +43,7 @@ CONTENTS, CLAUSES, SCHEDULES, NOTES = (
 )
 
 _TOC = {1: "TOC1", 2: "TOC2"}
-_W_P, _W_T, _W_VAL = qn("w:p"), qn("w:t"), qn("w:val")
+_W_T, _W_VAL = qn("w:t"), qn("w:val")
 _PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
 # The mark Word shows at the start of a comment, as python-docx writes it.
@@ -249,11 +249,17 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 # -- markers and contents ------------------------------------------------------
 
 
+# Paragraphs that may be markers: every marker holds U+2063, which lxml looks for
+# in one pass (reading each paragraph's text in Python took longer than the
+# rest of opening the template).
+_MAYBE_MARKERS = XPath("w:p[contains(string(.), '\u2063')]", namespaces={"w": W_NS}, smart_strings=False)
+
+
 def _markers(doc: WordDocument) -> dict[str, CT_P]:
     """The template's marker paragraphs, found in one pass."""
     wanted = {CONTENTS, CLAUSES, SCHEDULES, NOTES}
     found = {}
-    for p in doc.body.iterchildren(_W_P):
+    for p in _MAYBE_MARKERS(doc.body):
         text = _text(p)
         if text in wanted:
             found[text] = p
