@@ -164,3 +164,46 @@ def test_yaml_entries_of_equal_repr_but_other_types_are_told_apart():
     for data in ({"a": "2026-04-01"}, {"a": dt.date(2026, 4, 1)}, {"a": 1}, {"a": True}, {"a": "1"}):
         assert yaml_dump.safe_dump(data, **options) == yaml.safe_dump(data, **options)
         assert yaml_dump.safe_dump(data, **options) == yaml.safe_dump(data, **options)  # warm
+
+
+# -- renderers -------------------------------------------------------------------
+
+
+def clear_render_caches() -> None:
+    from agreement_kit.render import html, markdown
+
+    markdown.block_md.cache_clear()
+    html._kept_block_html.cache_clear()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_renderers_give_the_same_bytes_with_kept_blocks_cold_and_warm(fmt):
+    from agreement_kit.render import NOTES_MODES, render
+
+    library = load_library()
+    agreements = [a for spec in SAMPLES for a in assemble(load_spec(spec), library)]
+    clear_render_caches()
+    cold = [render(a, fmt, notes=n) for a in agreements for n in NOTES_MODES]
+    warm = [render(a, fmt, notes=n) for a in agreements for n in NOTES_MODES]
+    assert warm == cold
+    clear_render_caches()  # warmed by other agreements first
+    backwards = [[render(a, fmt, notes=n) for n in NOTES_MODES] for a in reversed(agreements)]
+    assert [page for pages in reversed(backwards) for page in pages] == cold
+
+
+def test_kept_blocks_are_bounded():
+    from agreement_kit.render import html, markdown
+
+    assert markdown.block_md.cache_info().maxsize == markdown.BLOCK_CACHE_SIZE
+    assert html._kept_block_html.cache_info().maxsize == html.BLOCK_CACHE_SIZE
+
+
+def test_a_kept_block_links_only_to_a_clause_of_its_own_page():
+    from agreement_kit.assembly.model import Paragraph, Ref
+    from agreement_kit.render.html import _block_html
+
+    block = Paragraph((markup.Text("See "), Ref("meetings.chair", "clause 4.3")))
+    linked = _block_html(block, {"meetings.chair": "4.3"})
+    assert 'href="#clause-4-3"' in linked
+    assert "href" not in _block_html(block, {})  # the same block on a page without that clause
+    assert _block_html(block, {"meetings.chair": "4.3"}) == linked
