@@ -26,7 +26,7 @@ from ..load.parse import parse
 from ..load.spec import LoadedSpec
 from ..load.spec_models import Spec
 from ..render import FORMATS, NOTES_MODES, NotesMode, render
-from ..utils.atomic_write import write_atomic
+from ..utils.atomic_write import write_atomic, write_atomic_all
 from ..utils.epoch import source_date_epoch
 from ..utils.errors import InputError, UsageError
 from ..utils.yaml_dump import safe_dump
@@ -176,12 +176,11 @@ def _build_job(
         outcome.error = printable("\n".join(exc.lines()))
         return outcome
     outcome.facts = employer_facts(spec, agreements, _LIBRARY)
-    for path, data in rendered:
-        write_atomic(path, data)
-        outcome.outputs.append({"path": f"{job.key}/{path.name}", "sha256": _sha256(data)})
-    # The record goes last: if the run dies before this, the next run rebuilds.
-    record = {"input_hash": outcome.input_hash, "outputs": outcome.outputs, "facts": outcome.facts}
-    write_atomic(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode())
+    outputs = [{"path": f"{job.key}/{path.name}", "sha256": _sha256(data)} for path, data in rendered]
+    # The record goes last: if the run dies before it is in place, the next run rebuilds.
+    record = {"input_hash": outcome.input_hash, "outputs": outputs, "facts": outcome.facts}
+    write_atomic_all(rendered, last=(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode()))
+    outcome.outputs = outputs
     outcome.status = "built"
     return outcome
 
