@@ -141,14 +141,8 @@ def add_comments(
     items = list(items)
     base = len(doc.comments)
     for n, item in enumerate(items, start=base):
-        doc.comments.append(
-            f'<w:comment w:id="{n}" {head}>'
-            + "".join(
-                para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
-                for i, spans in enumerate(item.lines or [[]])
-            )
-            + "</w:comment>"
-        )
+        lines = tuple(tuple(spans) for spans in item.lines or [[]])
+        doc.comments.append(f'<w:comment w:id="{n}" {head}>{_comment_paragraphs(lines)}</w:comment>')
     # Each comment's range start, range end and reference run, parsed at once.
     marks = parse_fragment(
         "".join(
@@ -163,6 +157,20 @@ def add_comments(
         item.first.addprevious(start)
         item.last.addnext(reference)
         item.last.addnext(end)
+
+
+# A comment's paragraphs, kept: in a batch most drafting notes are the same
+# words for every employer. Spans are tuples of text and flags, so the lines
+# are their own key.
+COMMENT_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=COMMENT_CACHE_SIZE)
+def _comment_paragraphs(lines: tuple[tuple[Span, ...], ...]) -> str:
+    return "".join(
+        para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+        for i, spans in enumerate(lines)
+    )
 
 
 # -- template and context ----------------------------------------------------
@@ -276,6 +284,12 @@ def _text(p: CT_P) -> str:
 _HEADINGS = XPath(
     f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
 )
+# The same headings' styles, and a paragraph's text (its w:t, as _text reads it),
+# read by lxml rather than through python-docx's element classes.
+_HEADING_STYLES = XPath(
+    f"w:p/w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']/@w:val", namespaces={"w": W_NS}, smart_strings=False
+)
+_TEXT_OF = XPath(".//w:t/text()", namespaces={"w": W_NS}, smart_strings=False)
 
 
 def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = None) -> None:
@@ -285,10 +299,14 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     pages = pages or {}
     levels = {H1: 1, H2: 2}
     entries = []
-    for p in _HEADINGS(doc.body):
-        text = _text(p)
+    headings = _HEADINGS(doc.body)
+    styles = _HEADING_STYLES(doc.body)
+    if len(styles) != len(headings):  # a paragraph with two styles: read each as it is
+        styles = [p.find(_PSTYLE_PATH).get(_W_VAL) for p in headings]
+    for p, style in zip(headings, styles, strict=True):
+        text = "".join(_TEXT_OF(p))
         if text:  # a heading deleted as a tracked change has no w:t
-            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
+            entries.append((levels[style], text))
     begin = (
         # Not marked dirty: Word would ask on opening whether to update fields. The
         # entries are filled in already; Word's "Update field" adds page numbers.
