@@ -170,12 +170,13 @@ def test_yaml_entries_of_equal_repr_but_other_types_are_told_apart():
 
 
 def clear_render_caches() -> None:
-    from agreement_kit.render import html, markdown
+    from agreement_kit.render import docx, html, markdown
     from agreement_kit.render.word import document
 
     markdown.block_md.cache_clear()
     html._kept_block_html.cache_clear()
     document._comment_paragraphs.cache_clear()
+    docx._lines_of_note.cache_clear()
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
@@ -194,12 +195,13 @@ def test_renderers_give_the_same_bytes_with_kept_blocks_cold_and_warm(fmt):
 
 
 def test_kept_blocks_are_bounded():
-    from agreement_kit.render import html, markdown
+    from agreement_kit.render import docx, html, markdown
     from agreement_kit.render.word import document
 
     assert markdown.block_md.cache_info().maxsize == markdown.BLOCK_CACHE_SIZE
     assert html._kept_block_html.cache_info().maxsize == html.BLOCK_CACHE_SIZE
     assert document._comment_paragraphs.cache_info().maxsize == document.COMMENT_CACHE_SIZE
+    assert docx._lines_of_note.cache_info().maxsize is not None
 
 
 def test_a_kept_block_links_only_to_a_clause_of_its_own_page():
