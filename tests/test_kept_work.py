@@ -173,7 +173,7 @@ def clear_render_caches() -> None:
     from agreement_kit.render import docx, html, markdown
     from agreement_kit.render.word import document
 
-    markdown.block_md.cache_clear()
+    markdown._kept_block_md.cache_clear()
     html._kept_block_html.cache_clear()
     document._comment_paragraphs.cache_clear()
     docx._lines_of_note.cache_clear()
@@ -198,7 +198,7 @@ def test_kept_blocks_are_bounded():
     from agreement_kit.render import docx, html, markdown
     from agreement_kit.render.word import document
 
-    assert markdown.block_md.cache_info().maxsize == markdown.BLOCK_CACHE_SIZE
+    assert markdown._kept_block_md.cache_info().maxsize == markdown.BLOCK_CACHE_SIZE
     assert html._kept_block_html.cache_info().maxsize == html.BLOCK_CACHE_SIZE
     assert document._comment_paragraphs.cache_info().maxsize == document.COMMENT_CACHE_SIZE
     assert docx._lines_of_note.cache_info().maxsize is not None
@@ -213,3 +213,18 @@ def test_a_kept_block_links_only_to_a_clause_of_its_own_page():
     assert 'href="#clause-4-3"' in linked
     assert "href" not in _block_html(block, {})  # the same block on a page without that clause
     assert _block_html(block, {"meetings.chair": "4.3"}) == linked
+
+
+def test_a_large_block_is_written_afresh_not_kept():
+    from agreement_kit.assembly.model import ItemList, letter
+    from agreement_kit.render import html, markdown
+
+    clear_render_caches()
+    large = ItemList(tuple((markup.Text(f"item {i}"),) for i in range(markdown.KEPT_INLINES + 1)))
+    small = ItemList(((markup.Text("one"),), (markup.Text("two"),)))
+    last = markdown.KEPT_INLINES
+    assert markdown.block_md(large)[-1] == f"({letter(last)}) item {last}"
+    assert "item 0" in html._block_html(large, {})
+    assert markdown._kept_block_md.cache_info().currsize == html._kept_block_html.cache_info().currsize == 0
+    markdown.block_md(small), html._block_html(small, {})
+    assert markdown._kept_block_md.cache_info().currsize == html._kept_block_html.cache_info().currsize == 1

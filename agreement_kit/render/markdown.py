@@ -157,17 +157,27 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
 
 # Blocks kept with their Markdown: in a batch most of an agreement's
 # paragraphs are the same for every employer. A block is a frozen value and
-# its Markdown depends on nothing else.
-BLOCK_CACHE_SIZE = 8192
+# its Markdown depends on nothing else. A block of more than KEPT_INLINES
+# inlines (the definitions, which name the organisation) is written afresh,
+# not kept: it is mostly one employer's own, and large.
+BLOCK_CACHE_SIZE = 4096
+KEPT_INLINES = 64
 
 
-@lru_cache(maxsize=BLOCK_CACHE_SIZE)
 def block_md(block: Block) -> tuple[str, ...]:
     """A block as its Markdown paragraphs: one, or one per lettered item."""
+    lines = (block.inlines,) if isinstance(block, Paragraph) else block.items
+    return _block_md(block) if sum(map(len, lines)) > KEPT_INLINES else _kept_block_md(block)
+
+
+def _block_md(block: Block) -> tuple[str, ...]:
     if isinstance(block, Paragraph):
         text = line_md(block.inlines)
         return (f"{block.number} {text}" if block.number else text,)
     return tuple(f"({letter(i)}) {line_md(item)}" for i, item in enumerate(block.items))
+
+
+_kept_block_md = lru_cache(maxsize=BLOCK_CACHE_SIZE)(_block_md)
 
 
 def _cover(a: Agreement, notes: NotesMode) -> list[str]:
