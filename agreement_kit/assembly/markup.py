@@ -96,9 +96,9 @@ def _layout(text: str) -> Layout:
     def flush() -> None:
         nonlocal paragraph, items
         if paragraph:
-            blocks.append((False, start_line, (_steps(" ".join(paragraph), start_line),)))
+            blocks.append((False, start_line, (_steps(" ".join(paragraph)),)))
         if items:
-            blocks.append((True, start_line, tuple(_steps(" ".join(item), start_line) for item in items)))
+            blocks.append((True, start_line, tuple(_steps(" ".join(item)) for item in items)))
         paragraph, items = [], []
 
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -108,7 +108,7 @@ def _layout(text: str) -> Layout:
             continue
         if line.startswith("- "):
             if paragraph:
-                blocks.append((False, start_line, (_steps(" ".join(paragraph), start_line),)))
+                blocks.append((False, start_line, (_steps(" ".join(paragraph)),)))
                 paragraph = []
             items.append([line[2:].strip()])
             start_line = number
@@ -125,7 +125,7 @@ def _layout(text: str) -> Layout:
 _kept_layout = lru_cache(maxsize=PARSE_CACHE_SIZE)(_layout)
 
 
-def _steps(text: str, line: int) -> Steps:
+def _steps(text: str) -> Steps:
     """How to build a paragraph's inlines: text in its style, values by their
     index, cross-references and terms by name, and errors found in the text."""
     if _TOKEN.search(text) is None:  # plain words: the common case, one run of text

@@ -18,8 +18,11 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 
 def _umask() -> int:
@@ -109,6 +112,8 @@ def write_atomic_all(files: Sequence[tuple[Path, bytes]], last: tuple[Path, byte
 def _flush_together(opened: list[tuple[Path, int]]) -> None:
     """fsync every file at once, in threads; the first failure (in the files'
     order) is raised, naming its file, once every flush has ended."""
+    from concurrent.futures import wait  # imported on use: a single build never needs it
+
     futures = [_flushers().submit(os.fsync, fd) for _, fd in opened]
     wait(futures)
     for (path, _), future in zip(opened, futures, strict=True):
@@ -125,6 +130,8 @@ _FLUSHERS_LOCK = threading.Lock()
 
 def _flushers() -> ThreadPoolExecutor:
     """This process's threads for flushing files (a forked process makes its own)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     global _FLUSHERS
     with _FLUSHERS_LOCK:
         if _FLUSHERS is None or _FLUSHERS[0] != os.getpid():

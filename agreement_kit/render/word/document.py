@@ -258,8 +258,7 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 
 
 # Paragraphs that may be markers: every marker holds U+2063, which lxml looks for
-# in one pass (reading each paragraph's text in Python took longer than the
-# rest of opening the template).
+# in one pass (reading every body paragraph's text in Python took 1.3 ms a document).
 _MAYBE_MARKERS = XPath("w:p[contains(string(.), '\u2063')]", namespaces={"w": W_NS}, smart_strings=False)
 
 
