@@ -289,24 +289,25 @@ def test_resume_skips_unchanged_and_rebuilds_what_changed(mini_library, tmp_path
 
 
 def test_interrupted_batch_leaves_no_partial_file_and_resumes(mini_library, tmp_path, monkeypatch):
-    import agreement_kit.batch.batch as batch_module
+    from agreement_kit.utils import atomic_write
 
     library = load_library(mini_library)
     folder = specs_folder(tmp_path)
     out = tmp_path / "out"
-    real_write = batch_module.write_atomic
+    real_replace = atomic_write.os.replace
     calls = {"n": 0}
 
-    def interrupted_write(path, data):
-        calls["n"] += path.parent.name == "beta"
-        if calls["n"] == 2:  # part-way through the second employer
+    def interrupted_replace(source, target):
+        calls["n"] += Path(target).parent.name == "beta"
+        if calls["n"] == 2:  # part-way through the second employer: one file in place
             raise KeyboardInterrupt
-        real_write(path, data)
+        real_replace(source, target)
 
-    monkeypatch.setattr(batch_module, "write_atomic", interrupted_write)
+    monkeypatch.setattr(atomic_write.os, "replace", interrupted_replace)
     with pytest.raises(KeyboardInterrupt):
         batch(folder, out, library)
-    monkeypatch.setattr(batch_module, "write_atomic", real_write)
+    monkeypatch.setattr(atomic_write.os, "replace", real_replace)
+    assert len([p for p in (out / "beta").iterdir()]) == 1
     assert not list(out.rglob("*.part"))
     assert not (out / "beta" / ".agreement-kit.json").exists()  # beta is not recorded as done
     status = {o.key: o.status for o in batch(folder, out, library).outcomes}

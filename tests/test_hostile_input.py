@@ -255,3 +255,57 @@ def test_written_files_respect_the_umask_and_reach_the_disk(tmp_path, monkeypatc
         os.umask(old)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
     assert len(synced) == 2  # the file, then its folder
+
+
+def test_files_written_together_reach_the_disk_before_the_last_is_in_place(tmp_path, monkeypatch):
+    from agreement_kit.utils import atomic_write
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("flush"), real_fsync(fd)))
+    monkeypatch.setattr(
+        os,
+        "replace",
+        lambda source, target: (events.append(f"in place {target.name}"), real_replace(source, target)),
+    )
+    old = os.umask(0o027)
+    try:
+        atomic_write.write_atomic_all(
+            [(tmp_path / "a.md", b"a"), (tmp_path / "b.md", b"b")], last=(tmp_path / "record", b"done")
+        )
+    finally:
+        os.umask(old)
+    # three files flushed, two put in place, the folder flushed, then the record, the folder again
+    assert events == ["flush"] * 3 + ["in place a.md", "in place b.md", "flush", "in place record", "flush"]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        "a.md": b"a",
+        "b.md": b"b",
+        "record": b"done",
+    }
+    assert all(p.stat().st_mode & 0o777 == 0o640 for p in tmp_path.iterdir())
+
+
+def test_files_written_together_on_a_full_disk_name_the_file_and_leave_nothing(tmp_path, monkeypatch):
+    import errno
+
+    from agreement_kit.utils import atomic_write
+
+    real_fsync = os.fsync
+    flushed = []
+
+    def no_space_for_the_second(fd):
+        flushed.append(fd)
+        if len(flushed) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", no_space_for_the_second)
+    (tmp_path / "b.md").write_bytes(b"old")
+    with pytest.raises(OSError) as caught:
+        atomic_write.write_atomic_all(
+            [(tmp_path / "a.md", b"a"), (tmp_path / "b.md", b"b")], last=(tmp_path / "record", b"done")
+        )
+    assert caught.value.errno == errno.ENOSPC
+    assert caught.value.filename in (str(tmp_path / "a.md"), str(tmp_path / "b.md"), str(tmp_path / "record"))
+    assert [p.name for p in tmp_path.iterdir()] == ["b.md"]  # the old file as it was, no temporaries
+    assert (tmp_path / "b.md").read_bytes() == b"old"

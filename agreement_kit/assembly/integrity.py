@@ -163,23 +163,34 @@ class _Checker:
 
     def unions_not_parties(self) -> list[Problem]:
         parties = self._party_names()
+        names = [
+            (known.name, name)
+            for known in self.library.known_unions
+            for name in (known.name, *known.also)
+            if name.casefold() not in parties
+        ]
+        texts = [
+            (agreement, clause, "\n".join(m.block_text(b) for b in clause.blocks))
+            for agreement, clause in self._clauses()
+        ]
+        # most names appear in no clause at all: one look through all the text first
+        everything = "\n".join(text for _, _, text in texts)
+        names = [(known, name) for known, name in names if name in everything]
         problems, seen = [], set()
-        for agreement, clause in self._clauses():
-            text = "\n".join(m.block_text(b) for b in clause.blocks)
-            for known in self.library.known_unions:
-                for name in (known.name, *known.also):
-                    if name.casefold() in parties or (known.name, clause.id) in seen:
-                        continue
-                    if _named(name, text):
-                        seen.add((known.name, clause.id))
-                        problems.append(
-                            self._blame(
-                                clause.id,
-                                f"{self._where(agreement, clause)} names {name}, which is not one of the"
-                                " unions party to this agreement: add it to unions, or choose wording"
-                                " that does not name it",
-                            )
+        for agreement, clause, text in texts:
+            for known, name in names:
+                if (known, clause.id) in seen:
+                    continue
+                if _named(name, text):
+                    seen.add((known, clause.id))
+                    problems.append(
+                        self._blame(
+                            clause.id,
+                            f"{self._where(agreement, clause)} names {name}, which is not one of the"
+                            " unions party to this agreement: add it to unions, or choose wording"
+                            " that does not name it",
                         )
+                    )
         return problems
 
     def signatories_not_parties(self) -> list[Problem]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 from .model import Block, Inline, ItemList, Paragraph, Ref, TermUse, Text
 from .templating import CLOSE, OPEN
@@ -49,6 +51,44 @@ def parse(
     ``on_term`` is told of every defined term used.
     """
     blocks: list[Block] = []
+    for is_list, line, parts in layout(text):
+        if is_list:
+            blocks.append(ItemList(tuple(_inlines(ops, literals, ref_label, on_term, line) for ops in parts)))
+        else:
+            blocks.append(Paragraph(_inlines(parts[0], literals, ref_label, on_term, line)))
+    return tuple(blocks)
+
+
+# -- the parse of a text, kept for the next agreement -----------------------------
+#
+# Most clause text is the same words for every employer of a batch: what
+# differs (names, numbers) arrives as values, placeholders in the text. So
+# the parse of a text is kept, keyed on the text alone: its blocks, and for
+# each paragraph or item the steps that build its inlines from the values,
+# cross-references and terms of the agreement at hand. Replaying the steps
+# asks ``ref_label`` and ``on_term`` in the same order, raises the same
+# errors and gives the same inlines as parsing afresh. Steps are tuples of
+# strings, numbers and frozen inlines, so what is kept is never changed.
+
+PARSE_CACHE_SIZE = 4096  # texts kept; a batch of one base spec uses about 200
+PARSE_CACHE_LONGEST = 20_000  # characters: longer texts (rare) are parsed afresh
+
+# steps: (_WORDS, Text) | (_VALUES, pieces, bold, italic) | (_REF_TO, id) |
+# (_TERM_USE, term, TermUse) | (_FAIL, message); a piece is text or a value's index.
+# Words alone (most paragraphs) are one step, (_FIXED, the inlines).
+_WORDS, _VALUES, _REF_TO, _TERM_USE, _FAIL, _FIXED = range(6)
+Steps = tuple[tuple[Any, ...], ...]
+Layout = tuple[tuple[bool, int, tuple[Steps, ...]], ...]
+
+
+def layout(text: str) -> Layout:
+    """The text's blocks as (is a list, line, steps of each paragraph or item);
+    kept for texts up to PARSE_CACHE_LONGEST characters."""
+    return _kept_layout(text) if len(text) <= PARSE_CACHE_LONGEST else _layout(text)
+
+
+def _layout(text: str) -> Layout:
+    blocks: list[tuple[bool, int, tuple[Steps, ...]]] = []
     paragraph: list[str] = []
     items: list[list[str]] = []
     start_line = 1
@@ -56,15 +96,9 @@ def parse(
     def flush() -> None:
         nonlocal paragraph, items
         if paragraph:
-            blocks.append(Paragraph(_inlines(" ".join(paragraph), literals, ref_label, on_term, start_line)))
+            blocks.append((False, start_line, (_steps(" ".join(paragraph)),)))
         if items:
-            blocks.append(
-                ItemList(
-                    tuple(
-                        _inlines(" ".join(item), literals, ref_label, on_term, start_line) for item in items
-                    )
-                )
-            )
+            blocks.append((True, start_line, tuple(_steps(" ".join(item)) for item in items)))
         paragraph, items = [], []
 
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -74,9 +108,7 @@ def parse(
             continue
         if line.startswith("- "):
             if paragraph:
-                blocks.append(
-                    Paragraph(_inlines(" ".join(paragraph), literals, ref_label, on_term, start_line))
-                )
+                blocks.append((False, start_line, (_steps(" ".join(paragraph)),)))
                 paragraph = []
             items.append([line[2:].strip()])
             start_line = number
@@ -90,25 +122,29 @@ def parse(
     return tuple(blocks)
 
 
-def _inlines(
-    text: str,
-    literals: list[str],
-    ref_label: Callable[[str], str],
-    on_term: Callable[[str], None],
-    line: int,
-) -> tuple[Inline, ...]:
+_kept_layout = lru_cache(maxsize=PARSE_CACHE_SIZE)(_layout)
+
+
+def _steps(text: str) -> Steps:
+    """How to build a paragraph's inlines: text in its style, values by their
+    index, cross-references and terms by name, and errors found in the text."""
     if _TOKEN.search(text) is None:  # plain words: the common case, one run of text
-        return (Text(text),) if text else ()
-    out: list[Inline] = []
+        return ((_FIXED, (Text(text),)),) if text else ()
+    steps: list[tuple[Any, ...]] = []
     bold = italic = False
     pos = 0
-    buffer: list[str] = []
+    buffer: list[str | int] = []
 
     def emit() -> None:
-        joined = "".join(buffer)
+        if any(isinstance(piece, int) for piece in buffer):
+            steps.append((_VALUES, tuple(buffer), bold, italic))
+        elif joined := "".join(map(str, buffer)):
+            last = steps[-1][1] if steps and steps[-1][0] == _WORDS else None
+            if last is not None and (last.bold, last.italic) == (bold, italic):  # as _append would
+                steps[-1] = (_WORDS, Text(last.text + joined, bold, italic))
+            else:
+                steps.append((_WORDS, Text(joined, bold, italic)))
         buffer.clear()
-        if joined:
-            _append(out, Text(joined, bold, italic))
 
     for match in _TOKEN.finditer(text):
         if match.start() > pos:
@@ -124,25 +160,54 @@ def _inlines(
             emit()
             italic = not italic
         elif match.group(2) is not None:
-            buffer.append(literals[int(match.group(2))])  # a value: text in the current style
+            buffer.append(int(match.group(2)))  # a value: text in the current style
         else:
             emit()
             target = match.group(1).strip()
-            try:
-                if _CLAUSE_ID.match(target):
-                    out.append(Ref(target, ref_label(target)))
-                elif _TERM.match(target):
-                    on_term(target)
-                    out.append(TermUse(target, bold, italic))
-                else:
-                    raise MarkupError(f"[[{target}]] is neither a clause id nor a defined term")
-            except MarkupError as exc:
-                exc.line = exc.line or line  # kept as raised: the assembler tells its kinds apart
-                raise
+            if _CLAUSE_ID.match(target):
+                steps.append((_REF_TO, target))
+            elif _TERM.match(target):
+                steps.append((_TERM_USE, target, TermUse(target, bold, italic)))
+            else:
+                steps.append((_FAIL, f"[[{target}]] is neither a clause id nor a defined term"))
     buffer.append(text[pos:])
     emit()
     if bold or italic:
-        raise MarkupError("emphasis opened with * or ** is not closed", line)
+        steps.append((_FAIL, "emphasis opened with * or ** is not closed"))
+    if all(step[0] == _WORDS for step in steps):
+        return ((_FIXED, tuple(step[1] for step in steps)),) if steps else ()
+    return tuple(steps)
+
+
+def _inlines(
+    steps: Steps,
+    literals: list[str],
+    ref_label: Callable[[str], str],
+    on_term: Callable[[str], None],
+    line: int,
+) -> tuple[Inline, ...]:
+    if len(steps) == 1 and steps[0][0] == _FIXED:
+        return steps[0][1]
+    out: list[Inline] = []
+    for step in steps:
+        kind = step[0]
+        if kind == _WORDS:
+            _append(out, step[1])
+        elif kind == _VALUES:
+            text = "".join(literals[p] if isinstance(p, int) else p for p in step[1])
+            _append(out, Text(text, step[2], step[3]))
+        else:
+            try:
+                if kind == _REF_TO:
+                    out.append(Ref(step[1], ref_label(step[1])))
+                elif kind == _TERM_USE:
+                    on_term(step[1])
+                    out.append(step[2])
+                else:
+                    raise MarkupError(step[1])
+            except MarkupError as exc:
+                exc.line = exc.line or line  # kept as raised: the assembler tells its kinds apart
+                raise
     return tuple(out)
 
 

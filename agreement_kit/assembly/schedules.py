@@ -105,6 +105,8 @@ def _unions(agreement: m.Agreement) -> m.Schedule:
 
 
 def _text(source: str, ctx: dict[str, Any], index: int, field: str) -> str:
+    if "{" not in source:  # no template syntax (most cells): Jinja would give the words back
+        return " ".join(source.split())
     try:
         return " ".join(text_template(source).render(ctx).split())
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:

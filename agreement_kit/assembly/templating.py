@@ -286,7 +286,11 @@ def from_source(env: Environment, tag: str, source: str) -> Template:
         code = env.compile(source)
         table[name] = code
         _NEW += 1
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
+    # The environment's globals as a dict, not the ChainMap over them Jinja
+    # keeps: every render copies them into its context, and copying a dict runs
+    # in C where a ChainMap is read key by key in Python. The globals of these
+    # environments are set when they are made, before any template.
+    return env.template_class.from_code(env, code, dict(env.make_globals(None)), None)
 
 
 def expression_from_source(env: Environment, tag: str, source: str) -> TemplateExpression:

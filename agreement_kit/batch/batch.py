@@ -9,6 +9,7 @@ are unchanged. One failing employer never stops the others.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -19,8 +20,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from .. import __version__
 from ..assembly.assembler import assemble
 from ..load.library import Library, load_library
@@ -28,7 +27,7 @@ from ..load.parse import parse
 from ..load.spec import LoadedSpec
 from ..load.spec_models import Spec
 from ..render import FORMATS, NOTES_MODES, NotesMode, render
-from ..utils.atomic_write import write_atomic
+from ..utils.atomic_write import write_atomic, write_atomic_all
 from ..utils.epoch import source_date_epoch
 from ..utils.errors import InputError, UsageError
 from .facts import employer_facts
@@ -36,6 +35,7 @@ from .guard import Unsafe, die_with_parent, employer_folder, exclusive, read_ins
 from .index import write_reports
 from .jobs import (
     ROW,
+    SPEC,
     Job,
     dedupe,
     describe,
@@ -43,6 +43,7 @@ from .jobs import (
     jobs_from_source,
     jobs_from_table,
     printable,
+    resolved_spec,
 )
 
 # collecting the jobs lives in jobs.py; these names are the feature's API
@@ -50,11 +51,6 @@ __all__ = ["Job", "Outcome", "jobs_from_folder", "jobs_from_source", "jobs_from_
 
 RECORD = ".agreement-kit.json"
 MANIFEST = "manifest.json"
-SPEC = "spec.yaml"  # each employer's spec as built: a table row's values over the base
-SPEC_HEADER = (
-    "# The spec this employer's agreements were built from (for a table, the row's\n"
-    "# values over the base spec): build, review or compare it like any other.\n"
-)
 
 
 @dataclass
@@ -115,6 +111,11 @@ def _init_worker(library_root: str, parent: int | None = None) -> None:
     global _LIBRARY
     if parent is not None:  # a worker process: it ends with the batch
         die_with_parent(parent)
+        # What it inherits (the library above all) lasts its life: the collector
+        # need not scan it again, and a job's many short-lived objects are
+        # collected in fewer rounds (1.6 ms of collecting per employer to 0.3 ms).
+        gc.freeze()
+        gc.set_threshold(2000, 20, 20)
     # A forked worker has the parent's library already; a spawned one loads it.
     if _LIBRARY is None or str(_LIBRARY.root) != library_root:
         _LIBRARY = load_library(Path(library_root))
@@ -177,20 +178,13 @@ def _build_job(
         outcome.error = printable("\n".join(exc.lines()))
         return outcome
     outcome.facts = employer_facts(spec, agreements, _LIBRARY)
-    for path, data in rendered:
-        write_atomic(path, data)
-        outcome.outputs.append({"path": f"{job.key}/{path.name}", "sha256": _sha256(data)})
-    # The record goes last: if the run dies before this, the next run rebuilds.
-    record = {"input_hash": outcome.input_hash, "outputs": outcome.outputs, "facts": outcome.facts}
-    write_atomic(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode())
+    outputs = [{"path": f"{job.key}/{path.name}", "sha256": _sha256(data)} for path, data in rendered]
+    # The record goes last: if the run dies before it is in place, the next run rebuilds.
+    record = {"input_hash": outcome.input_hash, "outputs": outputs, "facts": outcome.facts}
+    write_atomic_all(rendered, last=(folder / RECORD, json.dumps(record, indent=2, sort_keys=True).encode()))
+    outcome.outputs = outputs
     outcome.status = "built"
     return outcome
-
-
-def resolved_spec(data: Any) -> bytes:
-    """A job's spec as YAML that loads back to the same data."""
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return (SPEC_HEADER + body).encode("utf-8")
 
 
 def _intact_record(folder: Path, expected_hash: str) -> tuple[list[dict[str, str]], dict[str, Any]] | None:

@@ -15,8 +15,14 @@ from ..load.library import Library
 from ..load.spec_models import slugify
 from ..load.yaml_source import SourceMap, load_yaml
 from ..utils.errors import InputError, UsageError, display_path
+from ..utils.yaml_dump import safe_dump
 
 ROW = " row "  # joins a table's name and a row number in a job's source
+SPEC = "spec.yaml"  # each employer's spec as built: a table row's values over the base
+SPEC_HEADER = (
+    "# The spec this employer's agreements were built from (for a table, the row's\n"
+    "# values over the base spec): build, review or compare it like any other.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -150,3 +156,9 @@ def dedupe(jobs: list[Job]) -> list[Job]:
         seen.setdefault(job.key, job.label)
         out.append(job)
     return out
+
+
+def resolved_spec(data: Any) -> bytes:
+    """A job's spec as YAML that loads back to the same data."""
+    body = safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return (SPEC_HEADER + body).encode("utf-8")

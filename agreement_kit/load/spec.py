@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..utils.errors import InputError, Problem, display_path
+from ..utils.yaml_dump import safe_dump
 from .parse import parse
 from .spec_models import Spec
 from .yaml_source import SourceMap, load_yaml
@@ -22,10 +23,8 @@ class LoadedSpec:
         """The spec as written, for a document to carry; from a table row, its values as YAML."""
         if self.source.text:
             return self.source.text
-        import yaml
-
         values = self.spec.model_dump(mode="json", exclude_defaults=True, warnings=False)
-        return yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
+        return safe_dump(values, sort_keys=False, allow_unicode=True)
 
 
 _NOT_A_SPEC = {

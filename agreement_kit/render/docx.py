@@ -13,8 +13,9 @@ paragraphs and comments are written as XML text.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
-from ..assembly.model import Agreement, Clause, Paragraph, letter
+from ..assembly.model import Agreement, Block, Clause, Paragraph, letter
 from ..load.source_part import ClauseRecord, source_xml
 from . import NotesMode
 from .notes import note_blocks
@@ -105,13 +106,18 @@ def _appendix(builder: Builder, agreement: Agreement) -> None:
 
 def _note_lines(clause: Clause) -> list[list[Span]]:
     """The drafting note of a clause (see ``notes.note_blocks``) as paragraphs of runs."""
-    lines: list[list[Span]] = []
-    for block in note_blocks(clause):
+    return [list(line) for line in _lines_of_note(note_blocks(clause))]
+
+
+@lru_cache(maxsize=2048)  # by the note's blocks: in a batch most notes are the same for every employer
+def _lines_of_note(blocks: tuple[Block, ...]) -> tuple[tuple[Span, ...], ...]:
+    lines: list[tuple[Span, ...]] = []
+    for block in blocks:
         if isinstance(block, Paragraph):
-            lines.append(spans(block.inlines))
+            lines.append(tuple(spans(block.inlines)))
         else:
-            lines.extend(spans(item, f"({letter(i)}) ") for i, item in enumerate(block.items))
-    return lines
+            lines.extend(tuple(spans(item, f"({letter(i)}) ")) for i, item in enumerate(block.items))
+    return tuple(lines)
 
 
 def _add_comments(doc: WordDocument, placed: list[Anchored], when: dt.datetime) -> None:

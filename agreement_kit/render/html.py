@@ -73,6 +73,35 @@ def _inline_html(inlines: Iterable[Inline], numbers: dict[str, str]) -> str:
 
 def _block_html(block: Block, numbers: dict[str, str]) -> str:
     """A paragraph (with its number, 4.3.2, when it has one) or a lettered list."""
+    lines = _lines(block)
+    if sum(map(len, lines)) > KEPT_INLINES:
+        return _build_block_html(block, numbers)
+    # a cross-reference links only to a clause of this page: its number is part of the key
+    targets = tuple(numbers.get(i.clause_id) for line in lines for i in line if isinstance(i, Ref))
+    return _kept_block_html(block, targets)
+
+
+# Blocks kept with their HTML: in a batch most of an agreement's paragraphs
+# are the same for every employer. A block is a frozen value; with the numbers
+# of the clauses it refers to, its HTML depends on nothing else. A block of
+# more than KEPT_INLINES inlines (the definitions, which name the
+# organisation) is written afresh, not kept: it is mostly one employer's own.
+BLOCK_CACHE_SIZE = 4096
+KEPT_INLINES = 64
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _kept_block_html(block: Block, targets: tuple[str | None, ...]) -> str:
+    refs = [i.clause_id for line in _lines(block) for i in line if isinstance(i, Ref)]
+    numbers = {ref: number for ref, number in zip(refs, targets, strict=True) if number is not None}
+    return _build_block_html(block, numbers)
+
+
+def _lines(block: Block) -> tuple[tuple[Inline, ...], ...]:
+    return (block.inlines,) if isinstance(block, Paragraph) else block.items
+
+
+def _build_block_html(block: Block, numbers: dict[str, str]) -> str:
     if isinstance(block, Paragraph):
         if block.number:
             return (

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..assembly.model import (
     Agreement,
@@ -148,14 +149,35 @@ def footnote_label(clause: Clause) -> str:
 
 def _blocks_md(blocks: Iterable[Block]) -> list[str]:
     """Each block as one or more Markdown paragraphs."""
-    out = []
+    out: list[str] = []
     for block in blocks:
-        if isinstance(block, Paragraph):
-            text = line_md(block.inlines)
-            out.append(f"{block.number} {text}" if block.number else text)
-        else:
-            out.extend(f"({letter(i)}) {line_md(item)}" for i, item in enumerate(block.items))
+        out.extend(block_md(block))
     return out
+
+
+# Blocks kept with their Markdown: in a batch most of an agreement's
+# paragraphs are the same for every employer. A block is a frozen value and
+# its Markdown depends on nothing else. A block of more than KEPT_INLINES
+# inlines (the definitions, which name the organisation) is written afresh,
+# not kept: it is mostly one employer's own, and large.
+BLOCK_CACHE_SIZE = 4096
+KEPT_INLINES = 64
+
+
+def block_md(block: Block) -> tuple[str, ...]:
+    """A block as its Markdown paragraphs: one, or one per lettered item."""
+    lines = (block.inlines,) if isinstance(block, Paragraph) else block.items
+    return _block_md(block) if sum(map(len, lines)) > KEPT_INLINES else _kept_block_md(block)
+
+
+def _block_md(block: Block) -> tuple[str, ...]:
+    if isinstance(block, Paragraph):
+        text = line_md(block.inlines)
+        return (f"{block.number} {text}" if block.number else text,)
+    return tuple(f"({letter(i)}) {line_md(item)}" for i, item in enumerate(block.items))
+
+
+_kept_block_md = lru_cache(maxsize=BLOCK_CACHE_SIZE)(_block_md)
 
 
 def _cover(a: Agreement, notes: NotesMode) -> list[str]:

@@ -1,5 +1,5 @@
 """Small shared utilities: user errors, atomic writes, fixed document time,
-bundled resources, format choices and word-level redlines.
+bundled resources, format choices, word-level redlines and writing YAML.
 
 The lowest layer: imports nothing else from agreement_kit.
 """

@@ -50,7 +50,7 @@ CONTENTS, CLAUSES, SCHEDULES, NOTES = (
 )
 
 _TOC = {1: "TOC1", 2: "TOC2"}
-_W_P, _W_T, _W_VAL = qn("w:p"), qn("w:t"), qn("w:val")
+_W_T, _W_VAL = qn("w:t"), qn("w:val")
 _PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
 # The mark Word shows at the start of a comment, as python-docx writes it.
@@ -159,14 +159,8 @@ def add_comments(
     items = list(items)
     base = len(doc.comments)
     for n, item in enumerate(items, start=base):
-        doc.comments.append(
-            f'<w:comment w:id="{n}" {head}>'
-            + "".join(
-                para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
-                for i, spans in enumerate(item.lines or [[]])
-            )
-            + "</w:comment>"
-        )
+        lines = tuple(tuple(spans) for spans in item.lines or [[]])
+        doc.comments.append(f'<w:comment w:id="{n}" {head}>{_comment_paragraphs(lines)}</w:comment>')
     # Each comment's range start, range end and reference run, parsed at once.
     marks = parse_fragment(
         "".join(
@@ -181,6 +175,20 @@ def add_comments(
         item.first.addprevious(start)
         item.last.addnext(reference)
         item.last.addnext(end)
+
+
+# A comment's paragraphs, kept: in a batch most drafting notes are the same
+# words for every employer. Spans are tuples of text and flags, so the lines
+# are their own key.
+COMMENT_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=COMMENT_CACHE_SIZE)
+def _comment_paragraphs(lines: tuple[tuple[Span, ...], ...]) -> str:
+    return "".join(
+        para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
+        for i, spans in enumerate(lines)
+    )
 
 
 # -- template and context ----------------------------------------------------
@@ -313,11 +321,16 @@ def _signature_sides(agreement: Agreement) -> list[dict[str, Any]]:
 # -- markers and contents ------------------------------------------------------
 
 
+# Paragraphs that may be markers: every marker holds U+2063, which lxml looks for
+# in one pass (reading every body paragraph's text in Python took 1.3 ms a document).
+_MAYBE_MARKERS = XPath("w:p[contains(string(.), '\u2063')]", namespaces={"w": W_NS}, smart_strings=False)
+
+
 def _markers(doc: WordDocument) -> dict[str, CT_P]:
     """The template's marker paragraphs, found in one pass."""
     wanted = {CONTENTS, CLAUSES, SCHEDULES, NOTES}
     found = {}
-    for p in doc.body.iterchildren(_W_P):
+    for p in _MAYBE_MARKERS(doc.body):
         text = _text(p)
         if text in wanted:
             found[text] = p
@@ -334,6 +347,12 @@ def _text(p: CT_P) -> str:
 _HEADINGS = XPath(
     f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
 )
+# The same headings' styles, and a paragraph's text (its w:t, as _text reads it),
+# read by lxml rather than through python-docx's element classes.
+_HEADING_STYLES = XPath(
+    f"w:p/w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']/@w:val", namespaces={"w": W_NS}, smart_strings=False
+)
+_TEXT_OF = XPath(".//w:t/text()", namespaces={"w": W_NS}, smart_strings=False)
 
 
 def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = None) -> None:
@@ -346,11 +365,15 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     # a numbered heading's number is Word's (a list), not its text; the deeper
     # levels of the list left out here change no heading's number
     numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
-    for p in _HEADINGS(doc.body):
-        text, label = _text(p), numbers.label(p)
+    headings = _HEADINGS(doc.body)
+    styles = _HEADING_STYLES(doc.body)
+    if len(styles) != len(headings):  # a paragraph with two styles: read each as it is
+        styles = [p.find(_PSTYLE_PATH).get(_W_VAL) for p in headings]
+    for p, style in zip(headings, styles, strict=True):
+        text, label = "".join(_TEXT_OF(p)), numbers.label(p)
         if text:  # a heading deleted as a tracked change has no w:t
             text = f"{label.text} {text}" if label else text
-            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
+            entries.append((levels[style], text))
     begin = (
         # Not marked dirty: Word would ask on opening whether to update fields. The
         # entries are filled in already; Word's "Update field" adds page numbers.
