@@ -269,8 +269,9 @@ def employers_table(path: Path, count: int) -> None:
 
 
 class WorkerPeaks:
-    """The peak resident memory (VmHWM) of each child process of this one,
-    sampled while a batch runs: the pool's workers, and nothing from before."""
+    """The peak resident memory (VmHWM) of each worker process of the batch's
+    pool (started afresh, so it holds only its own memory), sampled while a
+    batch runs: nothing from before."""
 
     def __init__(self) -> None:
         self.peaks: dict[int, int] = {}
@@ -306,6 +307,9 @@ class WorkerPeaks:
             for pid in self._children():
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
+                    # the pool's workers, not the resource tracker multiprocessing starts beside them
+                    if b"spawn_main" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        continue
                 except OSError:
                     continue
                 for line in status.splitlines():

@@ -333,6 +333,8 @@ def test_internal_error_in_one_employer_is_isolated(workers, mini_library, tmp_p
         return real(loaded, library)
 
     monkeypatch.setattr(batch_module, "assemble", assemble)
+    # forked workers inherit the failing assemble; spawned ones would import the real one
+    monkeypatch.setattr(batch_module, "START_METHOD", "fork")
     out = tmp_path / "out"
     code, _, stderr = run_cli(
         "batch", specs_folder(tmp_path), "-o", out, "--library", mini_library, "-j", workers, "-f", "md", "-q"

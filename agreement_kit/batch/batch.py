@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -291,9 +292,9 @@ def _run_locked(
         for job in jobs:
             done(job, _run_job(job, *args))
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(str(library.root), os.getpid())
-        ) as pool:
+        context = multiprocessing.get_context(START_METHOD)
+        init = (str(library.root), os.getpid())
+        with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=init) as pool:
             try:
                 for job, result in _in_windows(pool, jobs, args, WINDOW_PER_WORKER * workers):
                     try:
@@ -318,6 +319,10 @@ def _name(data: Any) -> str | None:
     name = org.get("name") if isinstance(org, dict) else None
     return printable(name) if isinstance(name, str) else None
 
+
+# Workers start afresh and load the checked library from the per-user cache once: a
+# forked one would carry this process's memory, every employer's job, growing with N.
+START_METHOD = "spawn"
 
 # Jobs handed to the pool at a time, per worker: enough to keep every worker
 # busy, few enough that the queues (and the parent's memory) stay the same

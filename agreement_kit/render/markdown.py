@@ -160,7 +160,9 @@ def _blocks_md(blocks: Iterable[Block]) -> list[str]:
 # its Markdown depends on nothing else. A block of more than KEPT_INLINES
 # inlines (the definitions, which name the organisation) is written afresh,
 # not kept: it is mostly one employer's own, and large.
-BLOCK_CACHE_SIZE = 4096
+# blocks kept: one employer's agreements use about 600, most the same for every
+# employer; what is one employer's own (its name in a sentence) soon makes way
+BLOCK_CACHE_SIZE = 1024
 KEPT_INLINES = 64
 
 
