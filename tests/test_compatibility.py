@@ -179,3 +179,16 @@ def test_a_pdf_is_paginated_and_the_word_copy_carries_its_page_numbers(tmp_path,
             ["pdftotext", "-layout", "-f", page, "-l", page, str(pdf), "-"], capture_output=True, check=True
         ).stdout.decode()
         assert heading in {" ".join(line.split()) for line in text.splitlines()}, (heading, page)
+
+
+def test_a_heading_wrapped_over_two_lines_in_the_laid_out_copy_still_gets_its_page(monkeypatch):
+    from agreement_kit.render import pdf
+
+    long = "Schedule 2: Terms of reference of the joint health and safety committee"
+    pages = [
+        f"Contents\n1.1 Parties ........ 2\n{long}",
+        "1.1 Parties\nThis agreement is made between the parties.",
+        "Schedule 2: Terms of reference of the joint health and safety\ncommittee\nPurpose ...",
+    ]
+    monkeypatch.setattr(pdf, "_page_texts", lambda path, tool: pages)
+    assert pdf.heading_pages(Path("x.pdf"), "pdftotext", ["1.1 Parties", long]) == {"1.1 Parties": 2, long: 3}

@@ -170,3 +170,13 @@ def test_the_safety_committee_terms_follow_whether_there_is_a_committee(library,
     path = make_tree(tmp_path, {"s.yaml": without}) / "s.yaml"
     recognition = {a.kind: a for a in assemble(load_spec(path), library)}["recognition"]
     assert not any(s.id == "safety_committee_terms" for s in recognition.schedules)
+
+
+def test_only_the_recognition_agreement_says_it_recognises_the_unions(library):
+    """Recognition is granted by the recognition agreement; the partnership
+    agreement's first schedule names its parties, and does not grant it again."""
+    by_kind = agreements(library, "teaching-trust.yaml")
+    intro = {kind: next(s for s in a.schedules if s.id == "unions").intro for kind, a in by_kind.items()}
+    assert "recognises the following trade unions under this agreement" in intro["recognition"]
+    assert "recognis" not in intro["partnership"].split(",")[0]
+    assert "party to this agreement" in intro["partnership"]

@@ -93,11 +93,17 @@ def build_schedules(
 def _unions(agreement: m.Agreement) -> m.Schedule:
     """Schedule 1, in every agreement whatever the library: who is recognised, for whom."""
     who = "The employers recognise" if len(agreement.parties) > 1 else "The Employer recognises"
+    # recognition is granted by the recognition agreement alone; the others name its parties
+    intro = (
+        f"{who} the following trade unions under this agreement, for the staff shown."
+        if agreement.kind == "recognition"
+        else "The trade unions party to this agreement, and the staff each is recognised for."
+    )
     return m.Schedule(
         "unions",
         1,
         "Recognised trade unions",
-        f"{who} the following trade unions under this agreement, for the staff shown.",
+        intro,
         ("Trade union", "Short name", "Recognised for"),
         tuple((u.name, u.short_name, u.represents or "\u2014") for u in agreement.unions),
         (5, 2, 5),

@@ -83,6 +83,8 @@ def heading_pages(pdf: Path, pdftotext: str, headings: list[str]) -> dict[str, i
     last entry; each heading is then found on or after the previous one's page."""
     texts = _page_texts(pdf, pdftotext)
     lines = [{" ".join(line.split()) for line in text.splitlines()} for text in texts]
+    # a heading too long for one line is wrapped: found in its page's text run together
+    joined = [" ".join(text.split()) for text in texts]
     start = next((i for i, page in enumerate(lines) if "Contents" in page), 0)
     last_entry = headings[-1] if headings else ""
     start = next((i for i in range(start, len(lines)) if last_entry in lines[i]), start) + 1
@@ -90,6 +92,8 @@ def heading_pages(pdf: Path, pdftotext: str, headings: list[str]) -> dict[str, i
     page = start
     for heading in headings:
         found = next((i for i in range(page, len(lines)) if heading in lines[i]), None)
+        if found is None:
+            found = next((i for i in range(page, len(joined)) if heading in joined[i]), None)
         if found is not None:
             out[heading] = found + 1
             page = found
