@@ -103,9 +103,19 @@ def test_papers_are_counted_back_in_working_days_of_the_nation():
     assert january_eng.date == january_sct.date == dt.date(2027, 1, 12)
     assert january_eng.papers_by == dt.date(2027, 1, 5)
     assert january_sct.papers_by == dt.date(2027, 1, 5)
-    (early,) = first_year(dt.date(2027, 1, 1), 1, 8, "england")
-    (early_sct,) = first_year(dt.date(2027, 1, 1), 1, 8, "scotland")
+    (early,) = first_year(dt.date(2026, 12, 1), 1, 8, "england")
+    (early_sct,) = first_year(dt.date(2026, 12, 1), 1, 8, "scotland")
+    assert early.date == early_sct.date == dt.date(2027, 1, 12)
     assert early.papers_by == dt.date(2026, 12, 22) and early_sct.papers_by == dt.date(2026, 12, 21)
+
+
+def test_no_papers_are_due_before_the_agreement_begins():
+    # January's meeting would need its papers out on 22 December, before a
+    # 1 January start: the first meeting is February's
+    (first, *_) = first_year(dt.date(2027, 1, 1), 6, 8, "england")
+    assert first.date == dt.date(2027, 2, 9) and first.papers_by == dt.date(2027, 1, 28)
+    for start in (dt.date(2026, 4, 1), dt.date(2027, 1, 1), dt.date(2027, 6, 10)):
+        assert all(m.papers_by >= start for m in first_year(start, 12, 10, "wales"))
 
 
 def test_departures_are_in_drafting_copies_and_not_in_signing_copies(library):

@@ -81,19 +81,27 @@ def is_working_day(day: dt.date, nation: str) -> bool:
 
 
 def first_year(start: dt.date, per_year: int, notice_working_days: int, nation: str) -> list[Meeting]:
-    """``per_year`` meetings in the twelve months from ``start``."""
+    """``per_year`` meetings in the twelve months from ``start``, the first in
+    the first month whose meeting's papers can go out on or after ``start``
+    (nothing is due before the agreement begins)."""
     first_month = _month_index(start)
-    if _second_tuesday(first_month) < start:
+    while _working_days_before(_meeting_day(first_month, nation), notice_working_days, nation) < start:
         first_month += 1
     meetings = []
     for i in range(per_year):
         # months spread evenly, rounding half up (round() would round half to even
         # and bunch the meetings): 8 a year fall 0, 2, 3, 5, 6, 8, 9, 11 months on
-        day = _second_tuesday(first_month + (i * 12 * 2 + per_year) // (2 * per_year))
-        while not is_working_day(day, nation):
-            day += dt.timedelta(days=1)
+        day = _meeting_day(first_month + (i * 12 * 2 + per_year) // (2 * per_year), nation)
         meetings.append(Meeting(day, _working_days_before(day, notice_working_days, nation)))
     return meetings
+
+
+def _meeting_day(month_index: int, nation: str) -> dt.date:
+    """The month's second Tuesday, or the next working day after it."""
+    day = _second_tuesday(month_index)
+    while not is_working_day(day, nation):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _christmas(day: dt.date) -> bool:
