@@ -429,3 +429,25 @@ def test_the_cell_syntax_is_documented_in_help_and_readme(run_cli):
         assert text in stdout and text in readme
     assert "NAME | ROLE | SIDE | ORGANISATION" in stdout
     assert "NAME \\| ROLE \\| SIDE \\| ORGANISATION" in readme  # a pipe inside a Markdown table
+
+
+def test_rows_change_only_their_own_copy_and_share_the_rest_of_the_base(review_library, tmp_path):
+    path, base = table(
+        tmp_path,
+        """\
+        organisation.short_name,meetings.frequency.meetings_per_year
+        North,10
+        South,
+        East,6
+        """,
+    )
+    north, south, east = jobs_from_table(path, base, load_library(review_library))
+    base_data, _ = load_yaml(base)
+    frequency = [j.data.get("clauses", {}).get("meetings.frequency", {}) for j in (north, south, east)]
+    # South's blank cell keeps the base's 8: North's and East's values reached only their own rows
+    assert [f.get("params", {}).get("meetings_per_year") for f in frequency] == [10, 8, 6]
+    assert [j.data["organisation"]["short_name"] for j in (north, south, east)] == ["North", "South", "East"]
+    # what no row changes is one object shared by all
+    unchanged = [k for k in base_data if k not in ("organisation", "clauses")]
+    assert unchanged and all(north.data[k] is south.data[k] is east.data[k] for k in unchanged)
+    assert north.data["organisation"] is not south.data["organisation"]

@@ -10,7 +10,6 @@ signatories) is read by cells.py.
 
 from __future__ import annotations
 
-import copy
 import csv
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -146,7 +145,11 @@ def table_rows(
         raise InputError(problems)
     out = []
     for number, values in body:
-        data = copy.deepcopy(base)
+        # the row shares every part of the base it does not change: only the mappings
+        # on the way to a changed value are copied (a deep copy per row made the
+        # batch process grow by 11 KB an employer)
+        data, own = dict(base), set()
+        own.add(id(data))
         columns: dict[Loc, str] = {}
         bad: list[Problem] = []
         for index, value in enumerate(values[: len(header)]):  # short rows: blanks
@@ -154,7 +157,7 @@ def table_rows(
                 continue
             loc, param = targets[index]
             try:
-                _set(data, loc, convert(value, loc, param))
+                _set(data, loc, convert(value, loc, param), own)
             except ValueError as exc:
                 bad.append(Problem(name, number, header[index], str(exc)))
                 continue
@@ -208,15 +211,21 @@ def _column_names(library: Library) -> list[str]:
     return sorted(names)
 
 
-def _set(data: dict[str, Any], loc: FieldPath, value: Any) -> None:
+def _set(data: dict[str, Any], loc: FieldPath, value: Any, own: set[int]) -> None:
+    """Set ``loc`` in a row's data, copying first each mapping on the way that is
+    still the base spec's (``own``: the ids of those the row has its own copy of)."""
     node = data
     for part in loc[:-1]:
         child = node.get(part)
         if child is None:
             child = node[part] = {}
+            own.add(id(child))
         if not isinstance(child, dict):
             raise ValueError(
                 f"cannot set {'.'.join(map(str, loc))}: {part} is not a mapping in the base spec"
             )
+        if id(child) not in own:
+            child = node[part] = dict(child)
+            own.add(id(child))
         node = child
     node[loc[-1]] = value
