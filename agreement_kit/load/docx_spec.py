@@ -38,7 +38,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..utils.errors import InputError, Problem, display_path
 from .list_numbers import ListNumbers
-from .source_part import NS, SourcePart, read_source
+from .source_part import BOOKMARK_PREFIX, NS, SourcePart, bookmark_number, read_source
 from .spec import LoadedSpec, load_spec
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -150,7 +150,7 @@ def _style(p: etree._Element) -> str:
     return style.get(f"{W}val", "") if style is not None else ""
 
 
-_REF = re.compile(r"^\s*REF\s+(clause_[\d_]+)\b")
+_REF = re.compile(rf"^\s*REF\s+({BOOKMARK_PREFIX}[\d_]+)\b")
 
 
 def _text(p: etree._Element) -> str:
@@ -169,7 +169,7 @@ def _text(p: etree._Element) -> str:
                 fields.append(False)
                 instruction = []
             elif kind == "separate" and fields and (ref := _REF.match("".join(instruction))):
-                out.append(ref.group(1).removeprefix("clause_").replace("_", "."))
+                out.append(bookmark_number(ref.group(1)))
                 fields[-1] = True
             elif kind == "end" and fields:
                 fields.pop()
@@ -199,7 +199,7 @@ def _clauses(body: etree._Element, numbers: ListNumbers) -> list[DraftClause]:
             continue
         if style == "Heading2":
             marks = [b.get(f"{W}name", "") for b in p.iter(f"{W}bookmarkStart")]
-            ours = next((m for m in marks if m.startswith("clause_")), None)
+            ours = next((m for m in marks if m.startswith(BOOKMARK_PREFIX)), None)
             clauses.append(DraftClause(_HEADING_NUMBER.sub("", p_text).strip(), ours))
         elif clauses and p_text.strip():
             clauses[-1].paragraphs.append(p_text)
@@ -247,7 +247,7 @@ def _merge(source: SourcePart, now: list[DraftClause], name: str) -> ImportedSpe
     if not isinstance(data, CommentedMap):
         raise InputError([Problem(name, None, "", "the spec it carries is not a mapping")])
     by_bookmark = {c.bookmark: c for c in source.clauses}
-    numbers = {c.bookmark.removeprefix("clause_").replace("_", "."): c.id for c in source.clauses}
+    numbers = {bookmark_number(c.bookmark): c.id for c in source.clauses}
     changes: list[str] = []
     warnings: list[str] = []
     seen: set[str] = set()

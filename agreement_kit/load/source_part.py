@@ -24,6 +24,20 @@ _PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
+# The bookmark on a clause's heading, which cross-references name: written by the
+# Word renderer, read back by import and review.
+BOOKMARK_PREFIX = "clause_"
+
+
+def clause_bookmark(number: str) -> str:
+    """3.2 -> clause_3_2."""
+    return BOOKMARK_PREFIX + number.replace(".", "_")
+
+
+def bookmark_number(name: str) -> str:
+    """The clause number a bookmark was named for: clause_3_2 -> 3.2."""
+    return name.removeprefix(BOOKMARK_PREFIX).replace("_", ".")
+
 
 @dataclass(frozen=True)
 class ClauseRecord:

@@ -14,6 +14,7 @@ import datetime as dt
 from docx.oxml.text.paragraph import CT_P
 
 from ..assembly.model import Agreement
+from ..load.source_part import clause_bookmark
 from ..render.notes import sentence
 from ..render.word.body import (
     H1,
@@ -132,7 +133,7 @@ def _summary(doc: WordDocument, findings: list[Finding], untied: int) -> None:
         spans = [Span(f"[{finding.severity.upper()}] ", bold=True)]
         if finding.clause_number:
             where = f"{finding.clause_number} {finding.clause_title}"
-            spans.append(Span(where, link="clause_" + finding.clause_number.replace(".", "_")))
+            spans.append(Span(where, link=clause_bookmark(finding.clause_number)))
             spans.append(Span(": "))
         spans.append(Span(sentence(finding.summary)))
         builder.para(_NORMAL, spans)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from lxml.etree import SubElement
 
 from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
+from ...load.source_part import bookmark_number, clause_bookmark
 from .lists import CLAUSE, PARAGRAPH, SECTION, Lists
 from .wordml import bookmark_xml, para_xml, qn, run_xml, spans_xml, table_xml
 
@@ -182,7 +183,7 @@ def _cell_xml(text: str, numbers: frozenset[str]) -> str:
         number = found.group(1)
         if number in numbers:
             spans.append(Span(text[at : found.start()]))
-            spans.append(Span(found.group(0), link=_bookmark(number), number=number))
+            spans.append(Span(found.group(0), link=clause_bookmark(number), number=number))
             at = found.end()
     spans.append(Span(text[at:]))
     return spans_xml(s for s in spans if s.text)
@@ -240,16 +241,7 @@ def run(parent: Any, text: str, bold: bool = False, italic: bool = False, *, del
 
 
 def bookmark_name(clause: Clause) -> str:
-    return _bookmark(clause.number)
-
-
-def _bookmark(number: str) -> str:
-    return "clause_" + number.replace(".", "_")
-
-
-def bookmark_number(name: str) -> str:
-    """The clause number a bookmark was named for: clause_3_2 -> 3.2."""
-    return name.removeprefix("clause_").replace("_", ".")
+    return clause_bookmark(clause.number)
 
 
 def bookmark(target: Any, name: str, bookmark_id: int) -> None:
