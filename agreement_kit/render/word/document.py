@@ -347,11 +347,7 @@ def _text(p: CT_P) -> str:
 _HEADINGS = XPath(
     f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
 )
-# The same headings' styles, and a paragraph's text (its w:t, as _text reads it),
-# read by lxml rather than through python-docx's element classes.
-_HEADING_STYLES = XPath(
-    f"w:p/w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']/@w:val", namespaces={"w": W_NS}, smart_strings=False
-)
+# a paragraph's text, as _text reads it, in one call into lxml (quicker than itertext here)
 _TEXT_OF = XPath(".//w:t/text()", namespaces={"w": W_NS}, smart_strings=False)
 
 
@@ -365,15 +361,11 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     # a numbered heading's number is Word's (a list), not its text; the deeper
     # levels of the list left out here change no heading's number
     numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
-    headings = _HEADINGS(doc.body)
-    styles = _HEADING_STYLES(doc.body)
-    if len(styles) != len(headings):  # a paragraph with two styles: read each as it is
-        styles = [p.find(_PSTYLE_PATH).get(_W_VAL) for p in headings]
-    for p, style in zip(headings, styles, strict=True):
+    for p in _HEADINGS(doc.body):
         text, label = "".join(_TEXT_OF(p)), numbers.label(p)
         if text:  # a heading deleted as a tracked change has no w:t
             text = f"{label.text} {text}" if label else text
-            entries.append((levels[style], text))
+            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
     begin = (
         # Not marked dirty: Word would ask on opening whether to update fields. The
         # entries are filled in already; Word's "Update field" adds page numbers.
