@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
 from ..utils import cache
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import clauses_dir
 from . import library_models as lm
 from . import register_models as rm
 from . import schedule_models as sm
-from .parse import parse
+from .parse import checked_key, parse
 from .yaml_source import Loc, SourceMap, load_yaml
 
 RESERVED = {"agreements.yaml", "terms.yaml", "references.yaml", "unions.yaml", "schedules.yaml"}
@@ -78,20 +77,8 @@ def load_library(root: Path | None = None) -> Library:
         return _load(root)
     # one entry per library folder: a newer one replaces it, another checkout's stays
     folder = f"library-{cache.key(str(root))[:8]}-"
-    name = f"{folder}{_cache_key(root)}.pickle"
+    name = f"{folder}{checked_key(root, sorted(root.glob('*.yaml')))}.pickle"
     return cache.pickled(name, lambda: _load(root), lambda kept: isinstance(kept, Library), replaces=folder)
-
-
-def _cache_key(root: Path) -> str:
-    import pydantic
-    import yaml
-
-    parts: list[bytes | str] = [str(root), __version__, pydantic.VERSION, yaml.__version__]
-    for path in sorted(root.glob("*.yaml")):
-        parts += [display_path(path), path.read_bytes()]
-    for code in sorted(Path(__file__).parent.glob("*.py")):  # the models and the loading
-        parts += [code.name, code.read_bytes()]
-    return cache.key(*parts)
 
 
 def _load(root: Path) -> Library:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .. import __version__
+from ..utils import cache
 from ..utils.errors import InputError, Problem
 from .yaml_source import Loc, SourceMap
 
@@ -143,3 +146,19 @@ def parse(model: type[M], data: Any, source: SourceMap) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from(exc, data, source, field_names(model))) from None
+
+
+def checked_key(folder: Path, files: Iterable[Path]) -> str:
+    """The per-user cache key of data files once read and checked here: the
+    files, the versions of this package, pydantic and PyYAML, and the code of
+    this layer (the models and the loading). Raises OSError if a file cannot
+    be read."""
+    import pydantic
+    import yaml
+
+    parts: list[bytes | str] = [str(folder), __version__, pydantic.VERSION, yaml.__version__]
+    for path in files:
+        parts += [path.name, path.read_bytes()]
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        parts += [code.name, code.read_bytes()]
+    return cache.key(*parts)

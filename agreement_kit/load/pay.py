@@ -14,11 +14,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .. import __version__
 from ..utils import cache
 from ..utils.errors import InputError, Problem, display_path
 from ..utils.resources import data_dir
-from .parse import parse
+from .parse import checked_key, parse
 from .pay_models import (
     Levy,
     LevyFile,
@@ -136,7 +135,7 @@ def _load(folder: Path) -> PayData:
         return _read(folder)
     prefix = f"pay-data-{cache.key(str(folder))[:8]}-"
     try:
-        name = f"{prefix}{cache.key(*_fingerprint(folder))}.pickle"
+        name = f"{prefix}{checked_key(folder, [folder / name for name in FILES.values()])}.pickle"
     except OSError:  # a file missing: read, to name it
         return _read(folder)
     return cache.pickled(
@@ -145,18 +144,6 @@ def _load(folder: Path) -> PayData:
         lambda kept: isinstance(kept, PayData) and kept.folder == folder,
         replaces=prefix,
     )
-
-
-def _fingerprint(folder: Path) -> list[bytes | str]:
-    import pydantic
-    import yaml
-
-    parts: list[bytes | str] = [str(folder), __version__, pydantic.VERSION, yaml.__version__]
-    for name in FILES.values():
-        parts += [name, (folder / name).read_bytes()]
-    for code in sorted(Path(__file__).parent.glob("*.py")):  # the models and the reading
-        parts += [code.name, code.read_bytes()]
-    return parts
 
 
 def _read(folder: Path) -> PayData:
