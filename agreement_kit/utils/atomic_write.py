@@ -33,22 +33,7 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), 0o666 & ~_umask())
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _sync_folder(path.parent)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None:  # a full disk names no file
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
+    write_atomic_all([(path, data)])
 
 
 def _sync_folder(folder: Path) -> None:
@@ -83,10 +68,10 @@ def write_atomic_all(files: Sequence[tuple[Path, bytes]], last: tuple[Path, byte
         opened: list[tuple[Path, int]] = []
         try:
             for path, data in everything:
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-                temporaries.append(tmp)
-                opened.append((path, fd))
                 try:
+                    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+                    temporaries.append(tmp)
+                    opened.append((path, fd))
                     with open(fd, "wb", closefd=False) as handle:
                         handle.write(data)
                     os.fchmod(fd, mode)
@@ -112,7 +97,14 @@ def write_atomic_all(files: Sequence[tuple[Path, bytes]], last: tuple[Path, byte
 def _flush_together(opened: list[tuple[Path, int]]) -> None:
     """fsync every file at once, in threads; the first failure (in the files'
     order) is raised, naming its file, once every flush has ended."""
-    from concurrent.futures import wait  # imported on use: a single build never needs it
+    if len(opened) == 1:  # one file (write_atomic): no thread to wait for
+        path, fd = opened[0]
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            raise _named(exc, path) from exc
+        return
+    from concurrent.futures import wait  # imported on use: a single file never needs it
 
     futures = [_flushers().submit(os.fsync, fd) for _, fd in opened]
     wait(futures)
