@@ -15,7 +15,7 @@ from ..assembly.model import Agreement
 from ..load.library import Library, load_library
 from ..load.spec import LoadedSpec, load_spec
 from ..render import FORMATS, NOTES_MODES, NotesMode, render
-from ..utils.atomic_write import write_atomic
+from ..utils.atomic_write import write_atomic_all
 from ..utils.errors import InputError, Problem, UsageError, display_path
 from ..utils.formats import chosen_formats
 
@@ -69,8 +69,8 @@ def build(
     rendered = [
         (p.path(out_dir, fmt), data) for p in planned for fmt, data in _outputs(p.agreement, formats, notes)
     ]
-    for path, data in rendered:
-        write_atomic(path, data)
+    # all in one folder: flushed to disk together, each file still whole or absent
+    write_atomic_all(rendered)
     return [path for path, _ in rendered]
 
 

@@ -7,11 +7,13 @@ modules beside this one); heavy modules are imported inside commands so
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 import click
 
 from .. import __version__
+from ..utils.collector import command_process
 
 # Each command's module is imported when that command runs (or --help lists
 # them all), so a command pays only for its own: name -> (module, function).
@@ -63,4 +65,9 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None, prog_name: str | None = None) -> None:
-    cli.main(args=argv, prog_name=prog_name or "agreement-kit")
+    # The commands use no pydantic plugins; looking for them reads the metadata
+    # of every installed package when the first model is validated (about 5 ms
+    # of each run). A value the user has set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    with command_process():
+        cli.main(args=argv, prog_name=prog_name or "agreement-kit")

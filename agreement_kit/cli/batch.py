@@ -88,7 +88,9 @@ def batch(
     effective date, or SOURCE_DATE_EPOCH when that is set.
     """
     from ..batch.batch import error_lines, jobs_from_source, plain_progress, run_batch
+    from ..utils.collector import collect_as_usual
 
+    collect_as_usual()  # a long run: see utils/collector.py
     library = library_at(library_dir)
     ignore = [c.strip() for c in ignore_columns.split(",") if c.strip()]
     jobs = jobs_from_source(source, base, library, ignore)

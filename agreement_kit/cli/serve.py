@@ -24,5 +24,7 @@ def serve_command(spec: Path | None, port: int | None, no_browser: bool) -> None
     Ctrl-C stops it.
     """
     from ..serve.server import serve
+    from ..utils.collector import collect_as_usual
 
+    collect_as_usual()  # a long run: see utils/collector.py
     serve(spec, port=port, open_browser=not no_browser)

@@ -292,7 +292,9 @@ class Section(Strict):
     ] = Field(min_length=1)
 
     def entries(self) -> list[OutlineEntry]:
-        return [OutlineEntry(clause=c) if isinstance(c, str) else c for c in self.clauses]
+        # a bare id was validated with the section; an entry of its defaults is
+        # made without validating it again (and without building a validator for it)
+        return [OutlineEntry.model_construct(clause=c) if isinstance(c, str) else c for c in self.clauses]
 
 
 class Kind(Strict):
