@@ -156,19 +156,52 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def employer_agreements(spec: Path, count: int, library: object) -> list:
+    """The spec's first agreement for ``count`` employers that differ as a
+    batch's do (name, short name, slug, headcount), so that what is kept
+    between documents is what a batch keeps, no more."""
+    import yaml
+
+    base = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    agreements = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(count):
+            data = {**base, "organisation": {**base["organisation"]}}
+            data["organisation"].update(
+                name=f"Employer {i:04d} NHS Trust", short_name=f"Employer {i:04d}", slug=f"employer-{i:04d}"
+            )
+            path = Path(tmp) / f"employer-{i}.yaml"
+            path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+            agreements.append(assemble(load_spec(path), library)[0])
+    return agreements
+
+
 def single_document(spec: Path, repeat: int) -> None:
     library = load_library()
     agreement = assemble(load_spec(spec), library)[0]
     docx_bytes = render(agreement, "docx")  # also warms the template and Jinja caches
     fair, old, changing = floors(docx_bytes)
     assert len(fair()) > 0
-    ours, floor, old_floor = timed_turns([lambda: render(agreement, "docx"), fair, old], repeat)
     total = len(zipfile.ZipFile(io.BytesIO(docx_bytes)).infolist())
     print(
         f"agreement: {agreement.title}, {len(agreement.clauses())} clauses, "
         f"{len(docx_bytes) / 1024:.0f} KiB .docx, {changing} of {total} parts change per document"
     )
-    print(f"  .docx render (with comments), in process: {spread(ours)}")
+    # The target's figure: ten employers' agreements in turn, each against the
+    # floor of its own bytes, as a batch renders them (the same document again
+    # and again would find all of its words' renderings kept, which no batch does).
+    employers = employer_agreements(spec, 10, library)
+    for each in employers:
+        render(each, "docx")
+    pairs = [(each, floors(render(each, "docx"))[0]) for each in employers]
+    ours: list[float] = []
+    floor: list[float] = []
+    for _ in range(max(1, repeat // len(pairs))):
+        for each, its_floor in pairs:
+            one, its = timed_turns([lambda each=each: render(each, "docx"), its_floor], 1)
+            ours += one
+            floor += its
+    print(f"  .docx render (with comments), in process, {len(pairs)} employers in turn: {spread(ours)}")
     print(f"  fair floor (same packaging, no rendering): {spread(floor)}")
     ratio = [o / f for o, f in zip(ours, floor, strict=True)]
     print(
@@ -176,7 +209,11 @@ def single_document(spec: Path, repeat: int) -> None:
         f"(range {min(ratio):.2f}-{max(ratio):.2f}x; target <= 2x: "
         f"{'met' if statistics.median(ratio) <= 2 else 'not met'})"
     )
-    print(f"  old floor (zipfile compressing every part every time): {spread(old_floor)}")
+    same, same_floor, old_floor = timed_turns([lambda: render(agreement, "docx"), fair, old], repeat)
+    print(
+        f"  the same document again and again: render {spread(same)}, floor {spread(same_floor)}; "
+        f"old floor (zipfile compressing every part every time): {spread(old_floor)}"
+    )
     with part_level(zlib.Z_DEFAULT_COMPRESSION):  # as the changing parts were deflated before
         default_bytes = render(agreement, "docx")
         fair_default = floors(default_bytes)[0]
@@ -377,6 +414,9 @@ def sub_benchmark(name: str, args: list[str]) -> None:
     print(done.stdout.rstrip() or done.stderr.rstrip())
 
 
+SECTIONS = ("document", "cold", "help", "batch", "review", "page")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=REPO / "samples" / "teaching-trust.yaml")
@@ -384,15 +424,28 @@ def main() -> None:
     parser.add_argument("--speedup-employers", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="Fewer repeats and no sub-benchmarks.")
+    parser.add_argument(
+        "--only",
+        choices=SECTIONS,
+        action="append",
+        help="Run only this part (may be given more than once): the .docx render and pandoc, the cold "
+        "build, --help, the batch, the review of a Word draft, the drafting page.",
+    )
     args = parser.parse_args()
+    only = set(args.only or SECTIONS if not args.quick else args.only or SECTIONS[:4])
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {load()} at the start")
-    single_document(args.spec, 10 if args.quick else args.repeat)
-    cold_build(args.spec, 5 if args.quick else 10)
-    help_times = cold_command([sys.executable, "-m", "agreement_kit", "--help"], 10)
-    print(f"agreement-kit --help: {spread(help_times)} (target < 200 ms)")
-    batches(args.spec, args.employers, args.speedup_employers, 1 if args.quick else 2)
-    if not args.quick:
+    if "document" in only:
+        single_document(args.spec, 10 if args.quick else args.repeat)
+    if "cold" in only:
+        cold_build(args.spec, 5 if args.quick else 10)
+    if "help" in only:
+        help_times = cold_command([sys.executable, "-m", "agreement_kit", "--help"], 10)
+        print(f"agreement-kit --help: {spread(help_times)} (target < 200 ms)")
+    if "batch" in only:
+        batches(args.spec, args.employers, args.speedup_employers, 1 if args.quick else 2)
+    if "review" in only:
         sub_benchmark("review_docx.py", ["--seeds", "1"])
+    if "page" in only:
         sub_benchmark("drafting_page.py", [])
     print(f"{load()} at the end")
 
