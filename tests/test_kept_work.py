@@ -171,11 +171,11 @@ def test_yaml_entries_of_equal_repr_but_other_types_are_told_apart():
 
 def clear_render_caches() -> None:
     from agreement_kit.render import docx, html, markdown
-    from agreement_kit.render.word import document
+    from agreement_kit.render.word import comments
 
     markdown._kept_block_md.cache_clear()
     html._kept_block_html.cache_clear()
-    document._comment_paragraphs.cache_clear()
+    comments._comment_paragraphs.cache_clear()
     docx._lines_of_note.cache_clear()
 
 
@@ -196,11 +196,11 @@ def test_renderers_give_the_same_bytes_with_kept_blocks_cold_and_warm(fmt):
 
 def test_kept_blocks_are_bounded():
     from agreement_kit.render import docx, html, markdown
-    from agreement_kit.render.word import document
+    from agreement_kit.render.word import comments
 
     assert markdown._kept_block_md.cache_info().maxsize == markdown.BLOCK_CACHE_SIZE
     assert html._kept_block_html.cache_info().maxsize == html.BLOCK_CACHE_SIZE
-    assert document._comment_paragraphs.cache_info().maxsize == document.COMMENT_CACHE_SIZE
+    assert comments._comment_paragraphs.cache_info().maxsize == comments.COMMENT_CACHE_SIZE
     assert docx._lines_of_note.cache_info().maxsize is not None
 
 

@@ -31,16 +31,8 @@ from ..render.word.body import (
     remove,
     run,
 )
-from ..render.word.document import (
-    CLAUSES,
-    NOTES,
-    WordDocument,
-    finish,
-    iso,
-    open_template,
-    stamp_time,
-    uk_date,
-)
+from ..render.word.comments import iso
+from ..render.word.document import CLAUSES, NOTES, WordDocument, finish, open_template, stamp_time, uk_date
 from ..utils.redline import Redline, words_redline
 from .compare import AgreementDiff, ClauseDiff, UnitChange
 

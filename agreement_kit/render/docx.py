@@ -19,18 +19,9 @@ from ..assembly.model import Agreement, Block, Clause, Paragraph, letter
 from ..load.source_part import ClauseRecord, source_xml
 from . import NotesMode
 from .notes import note_blocks
-from .word.body import H1, H3, NOTE, Anchored, Builder, Span, block_lines, bookmark_name, remove, spans
-from .word.document import (
-    CLAUSES,
-    NOTES,
-    SIGNING_COPY,
-    NewComment,
-    WordDocument,
-    add_comments,
-    finish,
-    open_with_clauses,
-    stamp_time,
-)
+from .word.body import H1, H3, NOTE, Builder, Span, block_lines, bookmark_name, remove, spans
+from .word.comments import CommentHead
+from .word.document import CLAUSES, NOTES, SIGNING_COPY, WordDocument, finish, open_agreement, stamp_time
 
 __all__ = ["WordDocument", "render_docx"]
 
@@ -63,13 +54,20 @@ def render_docx(
     if notes not in _COPY_KIND:
         raise ValueError(f"notes must be one of {', '.join(_COPY_KIND)}, not {notes!r}")
     when = stamp_time(agreement, timestamp)
-    doc, markers, placed = open_with_clauses(agreement, _COPY_KIND[notes], signing=notes == "none")
+    # one native comment per clause with a note, spanning its text, numbered in clause order
+    noted = (
+        [(c.id, lines) for c in agreement.clauses() if (lines := _note_lines(c))]
+        if notes == "comments"
+        else []
+    )
+    comments = {clause_id: n for n, (clause_id, _) in enumerate(noted)}
+    doc, markers = open_agreement(agreement, _COPY_KIND[notes], signing=notes == "none", comments=comments)
+    head = CommentHead(COMMENT_AUTHOR, COMMENT_INITIALS, when)
+    doc.comments.extend(head.comment(n, lines) for n, (_, lines) in enumerate(noted))
     remove(markers[CLAUSES])
     if notes == "appendix":
         _appendix(Builder(markers[NOTES]), agreement)
     remove(markers[NOTES])
-    if notes == "comments":
-        _add_comments(doc, placed, when)
     return finish(doc, agreement, markers, when, _source(agreement) if agreement.spec_text else None, pages)
 
 
@@ -118,9 +116,3 @@ def _lines_of_note(blocks: tuple[Block, ...]) -> tuple[tuple[Span, ...], ...]:
         else:
             lines.extend(tuple(spans(item, f"({letter(i)}) ")) for i, item in enumerate(block.items))
     return tuple(lines)
-
-
-def _add_comments(doc: WordDocument, placed: list[Anchored], when: dt.datetime) -> None:
-    """One native comment per clause with a note, spanning its heading and text."""
-    items = (NewComment(p.first, p.last, lines) for p in placed if (lines := _note_lines(p.clause)))
-    add_comments(doc, items, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, when=when)

@@ -25,16 +25,8 @@ from ..render.word.body import (
     page_break_before,
     remove,
 )
-from ..render.word.document import (
-    CLAUSES,
-    NOTES,
-    NewComment,
-    WordDocument,
-    add_comments,
-    finish,
-    open_with_clauses,
-    stamp_time,
-)
+from ..render.word.comments import CommentHead, NewComment, add_comments
+from ..render.word.document import CLAUSES, NOTES, WordDocument, finish, open_with_clauses, stamp_time
 from ..render.word.wordml import para_xml, parse_fragment, run_xml, table_xml
 from ..utils.redline import redline_hunks
 from .review import SEVERITIES, Finding, severity_rank
@@ -85,7 +77,7 @@ def _comments(
     order = {cid: i for i, cid in enumerate(placed)}
     ordered = sorted(tied, key=lambda t: (order[t[0]], -severity_rank(t[1].severity)))
     items = (NewComment(placed[cid].first, placed[cid].last, comment_lines(f)) for cid, f in ordered)
-    add_comments(doc, items, author=REVIEW_AUTHOR, initials=REVIEW_INITIALS, when=when)
+    add_comments(doc.comments, items, CommentHead(REVIEW_AUTHOR, REVIEW_INITIALS, when))
 
 
 def comment_lines(finding: Finding) -> list[list[Span]]:

@@ -17,6 +17,7 @@ from lxml.etree import SubElement
 
 from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
 from ...load.source_part import bookmark_number, clause_bookmark
+from .comments import mark_runs, own_runs
 from .lists import CLAUSE, PARAGRAPH, SECTION, Lists
 from .wordml import bookmark_xml, para_xml, qn, run_xml, spans_xml, table_xml
 
@@ -98,12 +99,13 @@ class ClauseBody:
     """Every section and clause of an agreement as WordprocessingML text, with
     the paragraphs each clause spans: written into the document's own XML before
     it is parsed, because lxml moves a large fragment between documents in time
-    that grows faster than its size."""
+    that grows faster than its size (or, in an agreement, never parsed at all)."""
 
     xml: str
     count: int  # paragraphs
     extent: tuple[tuple[Clause, int, int], ...]  # each clause's first and last paragraph
     item_lists: int = 0  # lettered lists, each a list of its own in the numbering part
+    headings: str = ""  # the section and clause headings' paragraphs alone, for the contents
 
     def place(self, anchor: CT_P) -> list[Anchored]:
         """The clauses as parsed, ending just before ``anchor``: with the runs a comment on each spans."""
@@ -121,33 +123,65 @@ class ClauseBody:
         return placed
 
 
-def clause_body(agreement: Agreement, lists: Lists) -> ClauseBody:
+def clause_body(agreement: Agreement, lists: Lists, comments: dict[str, int] | None = None) -> ClauseBody:
     """Sections, clause headings and numbered paragraphs numbered by Word, in
     the clause list; lettered items each in a list of their own. The numbers
-    are the model's: Word counts the same way (see tests)."""
+    are the model's: Word counts the same way (see tests). ``comments`` (clause
+    id -> comment number) marks each such clause's runs as ``place`` and
+    ``add_comments`` would, in the text."""
     links = {c.id: bookmark_name(c) for c in agreement.clauses()}
     xml: list[str] = []
+    headings: list[str] = []
     extent: list[tuple[Clause, int, int]] = []
     bookmark_id = 0
     item_lists = 0
     for index, section in enumerate(agreement.sections):
         xml.append(para_xml(H1, run_xml(section.title), page_break=index == 0, num=(lists.clauses, SECTION)))
+        headings.append(xml[-1])
         for clause in section.clauses:
             bookmark_id += 1
-            first = len(xml)
             heading = bookmark_xml(bookmark_id, links[clause.id], run_xml(clause.title))
-            xml.append(para_xml(H2, heading, num=(lists.clauses, CLAUSE)))
+            # (style, content, list) of each paragraph, so a comment can mark its runs
+            paragraphs: list[tuple[str, str, tuple[int, int] | None]] = [
+                (H2, heading, (lists.clauses, CLAUSE))
+            ]
             for block in clause.blocks:
                 if isinstance(block, Paragraph):
                     num = (lists.clauses, PARAGRAPH) if block.number else None
                     style = NUMBERED if block.number else TEXT
-                    xml.append(para_xml(style, spans_xml(spans(block.inlines, "", links)), num=num))
+                    paragraphs.append((style, spans_xml(spans(block.inlines, "", links)), num))
                 else:
                     num = (lists.item_list(item_lists), 0)
                     item_lists += 1
-                    xml.extend(para_xml(ITEM, spans_xml(spans(i, "", links)), num=num) for i in block.items)
-            extent.append((clause, first, len(xml) - 1))
-    return ClauseBody("".join(xml), len(xml), tuple(extent), item_lists)
+                    paragraphs.extend((ITEM, spans_xml(spans(i, "", links)), num) for i in block.items)
+            contents = [content for _, content, _ in paragraphs]
+            if comments and clause.id in comments:
+                _mark_clause(contents, comments[clause.id])
+            extent.append((clause, len(xml), len(xml) + len(paragraphs) - 1))
+            xml.extend(
+                para_xml(style, content, num=num)
+                for (style, _, num), content in zip(paragraphs, contents, strict=True)
+            )
+            headings.append(xml[extent[-1][1]])
+    return ClauseBody("".join(xml), len(xml), tuple(extent), item_lists, "".join(headings))
+
+
+def _mark_clause(contents: list[str], n: int) -> None:
+    """Comment ``n`` over a clause's paragraphs (heading first), where ``place``
+    anchors one: from the first run of its text (of its heading when its text
+    has none) to the last run of its last paragraph that has one."""
+    first = last = None
+    for i in range(1, len(contents)):
+        if (runs := own_runs(contents[i])) is not None:
+            first = (i, runs[0])
+            break
+    for i in range(len(contents) - 1, -1, -1):
+        if (runs := own_runs(contents[i])) is not None:
+            last = (i, runs[1])
+            break
+    heading = own_runs(contents[0])
+    assert heading is not None and last is not None  # a heading always has its title's run
+    mark_runs(contents, n, first or (0, heading[0]), last)
 
 
 # The text width of the template's page (A4 less two 25 mm margins), in twips.
@@ -165,10 +199,15 @@ def schedule_xml(schedule: Schedule, numbers: frozenset[str] = frozenset()) -> s
     header = [para_xml(TABLE_TEXT, run_xml(c, bold=True)) for c in schedule.columns]
     rows = [[para_xml(TABLE_TEXT, _cell_xml(c, numbers)) for c in row] for row in schedule.rows]
     return (
-        para_xml(H1, run_xml(schedule.heading), page_break=True)
+        schedule_heading_xml(schedule)
         + (para_xml(NORMAL, run_xml(schedule.intro)) if schedule.intro else "")
         + table_xml(TABLE, widths, [header, *rows], header_rows=1)
     )
+
+
+def schedule_heading_xml(schedule: Schedule) -> str:
+    """A schedule's heading paragraph, on a page of its own."""
+    return para_xml(H1, run_xml(schedule.heading), page_break=True)
 
 
 # "clause 7.2", but not "clause 7.2 of the Recognition Agreement" (no bookmark of this document)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from types import CodeType
@@ -22,21 +21,29 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
-from lxml.etree import XPath
+from lxml.etree import XPath, _ProcessingInstruction
 
 from ...assembly.model import Agreement, Schedule
 from ...load.list_numbers import ListNumbers
 from ...utils import cache
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
-from .body import H1, H2, Anchored, ClauseBody, Span, clause_body, insert_before, remove, schedule_xml
+from .body import (
+    H1,
+    H2,
+    Anchored,
+    ClauseBody,
+    clause_body,
+    remove,
+    schedule_heading_xml,
+    schedule_xml,
+)
 from .lists import NUMBERING, template_lists
-from .template import WordDocument, load_template
-from .wordml import W_NS, escape, para_xml, parse_fragment, qn, run_xml, spans_xml
+from .template import SPLICE, Spliced, WordDocument, load_template
+from .wordml import W_NS, para_xml, parse_fragment, qn, run_xml
 
 if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
-    from docx.oxml.text.run import CT_R
 
 TEMPLATE_NAME = "agreement.docx"
 CORE_AUTHOR = "agreement-kit"
@@ -52,9 +59,6 @@ CONTENTS, CLAUSES, SCHEDULES, NOTES = (
 _TOC = {1: "TOC1", 2: "TOC2"}
 _W_T, _W_VAL = qn("w:t"), qn("w:val")
 _PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
-COMMENT_TEXT, COMMENT_REFERENCE = "CommentText", "CommentReference"
-# The mark Word shows at the start of a comment, as python-docx writes it.
-_ANNOTATION_REF = f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr><w:annotationRef/></w:r>'
 
 # fmt: off
 _MONTHS = ("January", "February", "March", "April", "May", "June",
@@ -77,20 +81,29 @@ def open_template(
     schedules: tuple[Schedule, ...] = (),
     *,
     word_classes: bool = False,
+    splice: bool = False,
 ) -> tuple[WordDocument, dict[str, CT_P]]:
     """The template rendered for this agreement, and its marker paragraphs by
     marker (CONTENTS, CLAUSES, SCHEDULES, NOTES) for the caller to build at and
     remove. ``clauses`` and ``schedules``, when given, are already in place
-    before their markers (``finish`` removes the SCHEDULES marker).
+    before their markers (``finish`` removes the SCHEDULES marker): parsed, or
+    with ``splice`` spliced in as text when the document is packaged.
     ``word_classes``: the document's elements are python-docx's, for a caller
     that uses their methods (page_break_before)."""
     template = load_template(templates_dir() / TEMPLATE_NAME)
-    before = {CLAUSES: clauses.xml} if clauses is not None else {}
+    pieces = {CLAUSES: Spliced(clauses.xml, clauses.headings)} if clauses is not None else {}
     if schedules:
         numbers = frozenset(c.number for c in agreement.clauses())
-        before[SCHEDULES] = "".join(schedule_xml(s, numbers) for s in schedules)
+        pieces[SCHEDULES] = Spliced(
+            "".join(schedule_xml(s, numbers) for s in schedules),
+            "".join(schedule_heading_xml(s) for s in schedules),
+        )
     context = _context(agreement, copy_kind)
-    doc = template.render(context, _jinja_env(), before=before, word_classes=word_classes)
+    if splice:
+        doc = template.render(context, _jinja_env(), spliced=pieces, word_classes=word_classes)
+    else:
+        before = {marker: piece.xml for marker, piece in pieces.items()}
+        doc = template.render(context, _jinja_env(), before=before, word_classes=word_classes)
     return doc, _markers(doc)
 
 
@@ -108,6 +121,21 @@ def open_with_clauses(
     if body.item_lists:
         doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
     return doc, markers, body.place(markers[CLAUSES])
+
+
+def open_agreement(
+    agreement: Agreement, copy_kind: str, *, signing: bool = False, comments: dict[str, int] | None = None
+) -> tuple[WordDocument, dict[str, CT_P]]:
+    """As ``open_with_clauses``, for a document that needs no clause parsed:
+    the clauses and schedules are spliced in as text when it is packaged, so
+    the body parsed and written back is the template's alone. ``comments``
+    (clause id -> number) marks those clauses' runs for their comments."""
+    lists = template_lists(templates_dir() / TEMPLATE_NAME)
+    body = clause_body(agreement, lists, comments)
+    doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing), splice=True)
+    if body.item_lists:
+        doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
+    return doc, markers
 
 
 def finish(
@@ -130,64 +158,6 @@ def finish(
         language="en-GB",
         when=when,
         source=source,
-    )
-
-
-def iso(when: dt.datetime) -> str:
-    """The form Word writes in w:date: 2026-04-01T00:00:00Z."""
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class NewComment:
-    """A comment to add: the runs it spans and its paragraphs."""
-
-    first: CT_R
-    last: CT_R
-    lines: list[list[Span]]
-
-
-def add_comments(
-    doc: WordDocument, items: Iterable[NewComment], *, author: str, initials: str, when: dt.datetime
-) -> None:
-    """Native comments, each spanning runs ``first`` to ``last``, a paragraph per line.
-
-    Written as python-docx's add_comment would write them (CommentText
-    paragraphs, an annotationRef run, a range and a CommentReference run),
-    but the comments part as text: it is never read back, so never parsed."""
-    head = f'w:author="{escape(author)}" w:initials="{escape(initials)}" w:date="{iso(when)}"'
-    items = list(items)
-    base = len(doc.comments)
-    for n, item in enumerate(items, start=base):
-        lines = tuple(tuple(spans) for spans in item.lines or [[]])
-        doc.comments.append(f'<w:comment w:id="{n}" {head}>{_comment_paragraphs(lines)}</w:comment>')
-    # Each comment's range start, range end and reference run, parsed at once.
-    marks = parse_fragment(
-        "".join(
-            f'<w:commentRangeStart w:id="{n}"/><w:commentRangeEnd w:id="{n}"/>'
-            f'<w:r><w:rPr><w:rStyle w:val="{COMMENT_REFERENCE}"/></w:rPr>'
-            f'<w:commentReference w:id="{n}"/></w:r>'
-            for n in range(base, base + len(items))
-        )
-    )
-    for i, item in enumerate(items):
-        start, end, reference = marks[3 * i : 3 * i + 3]
-        item.first.addprevious(start)
-        item.last.addnext(reference)
-        item.last.addnext(end)
-
-
-# A comment's paragraphs, kept: in a batch most drafting notes are the same
-# words for every employer. Spans are tuples of text and flags, so the lines
-# are their own key.
-COMMENT_CACHE_SIZE = 2048
-
-
-@lru_cache(maxsize=COMMENT_CACHE_SIZE)
-def _comment_paragraphs(lines: tuple[tuple[Span, ...], ...]) -> str:
-    return "".join(
-        para_xml(COMMENT_TEXT, (_ANNOTATION_REF if i == 0 else "") + spans_xml(spans))
-        for i, spans in enumerate(lines)
     )
 
 
@@ -344,8 +314,11 @@ def _text(p: CT_P) -> str:
     return "".join(p.itertext(_W_T))
 
 
+# Heading 1-2 paragraphs of the body, and the placeholders of what is spliced in, in document order.
 _HEADINGS = XPath(
-    f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']]", namespaces={"w": W_NS}, smart_strings=False
+    f"w:p[w:pPr/w:pStyle[@w:val='{H1}' or @w:val='{H2}']] | processing-instruction('{SPLICE}')",
+    namespaces={"w": W_NS},
+    smart_strings=False,
 )
 # a paragraph's text, as _text reads it, in one call into lxml (quicker than itertext here)
 _TEXT_OF = XPath(".//w:t/text()", namespaces={"w": W_NS}, smart_strings=False)
@@ -361,7 +334,7 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     # a numbered heading's number is Word's (a list), not its text; the deeper
     # levels of the list left out here change no heading's number
     numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
-    for p in _HEADINGS(doc.body):
+    for p in _headings(doc):
         text, label = "".join(_TEXT_OF(p)), numbers.label(p)
         if text:  # a heading deleted as a tracked change has no w:t
             text = f"{label.text} {text}" if label else text
@@ -382,8 +355,19 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
         para_xml(style, (begin if i == 0 else "") + body + (end if i == len(lines) - 1 else ""))
         for i, (style, body) in enumerate(lines)
     )
-    insert_before(anchor, parse_fragment(xml))
+    doc.splice_before(anchor, xml)  # written as text when packaged: never parsed
     remove(anchor)
+
+
+def _headings(doc: WordDocument) -> Iterator[CT_P]:
+    """The body's Heading 1-2 paragraphs in order, those of a spliced piece
+    parsed from its headings alone."""
+    for node in _HEADINGS(doc.body):
+        if isinstance(node, _ProcessingInstruction):
+            headings = doc.spliced[node.text].headings
+            yield from parse_fragment(headings) if headings else ()
+        else:
+            yield node
 
 
 def _utc(when: dt.datetime) -> dt.datetime:

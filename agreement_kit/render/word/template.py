@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from docxtpl import DocxTemplate
     from jinja2 import Environment
 
-__all__ = ["WordDocument", "WordTemplate", "load_template"]
+__all__ = ["Spliced", "WordDocument", "WordTemplate", "load_template"]
 
 DOCUMENT = "word/document.xml"
 CORE = "docProps/core.xml"
@@ -99,6 +99,21 @@ _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _PARAGRAPH_AGAIN = re.compile(r"\n<w:p([ >])")
 
 
+# Where spliced XML goes in the parsed body: a processing instruction, which
+# no user text can make (text is escaped) and lxml writes back as it was.
+SPLICE = "agreement-kit"
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """Body XML written into the document part as text when it is packaged,
+    never parsed: an agreement's clauses and schedules, most of its body.
+    ``headings``: its Heading 1 and 2 paragraphs alone, for the contents list."""
+
+    xml: str
+    headings: str = ""
+
+
 def _insert_before_paragraph(body: str, marker: str, xml: str) -> str:
     at = body.find(marker)
     start = max((m.start() for m in _PARAGRAPH_START.finditer(body, 0, at)), default=-1) if at >= 0 else -1
@@ -125,19 +140,26 @@ class WordTemplate:
         env: Environment,
         before: dict[str, str] | None = None,
         *,
+        spliced: dict[str, Spliced] | None = None,
         word_classes: bool = False,
     ) -> WordDocument:
         """Render the templated parts with ``context`` as docxtpl does
         (``{%p %}`` and ``{%tr %}`` tags; a newline in a value becomes a
         break). ``env`` should keep what it compiles: the sources repeat.
         ``before`` maps a marker text to XML written in front of the body
-        paragraph that holds it, before the body is parsed. ``word_classes``
-        gives the document python-docx's element classes, for callers that
-        use their methods (importing python-docx when they are first asked for)."""
+        paragraph that holds it, before the body is parsed; ``spliced`` to
+        XML put there when the document is packaged (a placeholder holds its
+        place in the parsed body). ``word_classes`` gives the document
+        python-docx's element classes, for callers that use their methods
+        (importing python-docx when they are first asked for)."""
         head, tail = self.document
         body = _render_part(self.body, context, env)
         for marker, xml in (before or {}).items():
             body = _insert_before_paragraph(body, marker, xml)
+        placeholders = {}
+        for n, (marker, piece) in enumerate((spliced or {}).items()):
+            body = _insert_before_paragraph(body, marker, f"<?{SPLICE} {n}?>")
+            placeholders[str(n)] = piece
         if word_classes:
             from docx.oxml.parser import parse_xml as parse_with_classes
 
@@ -148,7 +170,7 @@ class WordTemplate:
             name: _DECLARATION + _render_part(source, context, env).encode("utf-8")
             for name, source in self.parts
         }
-        return WordDocument(self, root, rendered)
+        return WordDocument(self, root, rendered, spliced=placeholders)
 
 
 @lru_cache(maxsize=4)
@@ -263,17 +285,40 @@ def _with_comments_rel(rels_xml: bytes) -> bytes:
 
 @dataclass
 class WordDocument:
-    """One document being built: its body as python-docx elements, and its
-    comments as WordprocessingML text (numbered from 0 in order added)."""
+    """One document being built: its body as python-docx elements, less what
+    is spliced in as text when it is packaged (by the placeholder's number),
+    and its comments as WordprocessingML text (numbered from 0 in order added)."""
 
     template: WordTemplate
     root: CT_Document
     rendered: dict[str, bytes]
     comments: list[str] = field(default_factory=list)
+    spliced: dict[str, Spliced] = field(default_factory=dict)
 
     @property
     def body(self) -> CT_Body:
         return self.root.find(_W_BODY)
+
+    def splice_before(self, anchor: Any, xml: str) -> None:
+        """Put ``xml`` in front of body element ``anchor`` when the document is packaged."""
+        key = str(len(self.spliced))
+        self.spliced[key] = Spliced(xml)
+        anchor.addprevious(etree.PI(SPLICE, key))
+
+    def _document_part(self) -> bytes:
+        """The body serialised, with each spliced piece in its placeholder's place."""
+        document = etree.tostring(self.root, encoding="UTF-8", standalone=True)
+        if not self.spliced:
+            return document
+        pieces = document.split(f"<?{SPLICE} ".encode())
+        out, placed = [pieces[0]], []
+        for piece in pieces[1:]:
+            key, _, rest = piece.partition(b"?>")
+            placed.append(key.decode())
+            out += [self.spliced[placed[-1]].xml.encode("utf-8"), rest]
+        if sorted(placed) != sorted(self.spliced):  # a placeholder removed with what held it: never lose text
+            raise LookupError("the document lost the place of a part spliced into its body")
+        return b"".join(out)
 
     def to_bytes(
         self,
@@ -304,7 +349,7 @@ class WordDocument:
         replaced = {
             CONTENT_TYPES: content_types,
             DOCUMENT_RELS: document_rels,
-            DOCUMENT: etree.tostring(self.root, encoding="UTF-8", standalone=True),
+            DOCUMENT: self._document_part(),
             CORE: _DECLARATION + core.encode("utf-8"),
             **self.rendered,
         }
