@@ -171,12 +171,14 @@ def test_yaml_entries_of_equal_repr_but_other_types_are_told_apart():
 
 def clear_render_caches() -> None:
     from agreement_kit.render import docx, html, markdown
-    from agreement_kit.render.word import comments
+    from agreement_kit.render.word import body, comments, document
 
     markdown._kept_block_md.cache_clear()
     html._kept_block_html.cache_clear()
     comments._comment_paragraphs.cache_clear()
     docx._lines_of_note.cache_clear()
+    body._kept_runs.clear()
+    document._spliced_headings.cache_clear()
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
@@ -228,3 +230,48 @@ def test_a_large_block_is_written_afresh_not_kept():
     assert markdown._kept_block_md.cache_info().currsize == html._kept_block_html.cache_info().currsize == 0
     markdown.block_md(small), html._block_html(small, {})
     assert markdown._kept_block_md.cache_info().currsize == html._kept_block_html.cache_info().currsize == 1
+
+
+def test_work_kept_by_identity_is_found_for_the_same_object_only_and_bounded():
+    from agreement_kit.utils.by_identity import KeptByIdentity
+
+    kept: KeptByIdentity[str] = KeptByIdentity(3)
+    words = ("a", "b")
+    kept.put(words, "made")
+    assert kept.get(words) == "made"
+    assert kept.get(tuple(["a", "b"])) is None  # equal, not the same: made afresh
+    for n in range(3):
+        kept.put((n,), "x")
+    assert len(kept) <= 3
+    assert kept.get(words) is None  # dropped when it filled
+
+
+def test_equal_inlines_are_one_object_across_agreements_and_bounded():
+    library = load_library()
+    first, second = (assemble(load_spec(SAMPLES[0]), library)[0] for _ in range(2))
+
+    def inlines(agreement):
+        return [b.inlines for c in agreement.clauses() for b in c.blocks if hasattr(b, "inlines")]
+
+    pairs = list(zip(inlines(first), inlines(second), strict=True))
+    assert all(a == b for a, b in pairs)
+    assert all(a is b for a, b in pairs)
+    assert len(markup._interned) <= markup.INTERNED_SIZE
+
+
+def test_kept_paragraph_runs_never_hold_a_cross_reference():
+    """A cross-reference's link is the target clause's bookmark, which depends
+    on the agreement's numbering: its paragraph is written afresh each time."""
+    from agreement_kit.assembly.model import Ref
+    from agreement_kit.render import render
+    from agreement_kit.render.word import body
+
+    library = load_library()
+    body._kept_runs.clear()
+    for spec in SAMPLES:
+        for agreement in assemble(load_spec(spec), library):
+            render(agreement, "docx")
+    kept = [entry[0] for entry in body._kept_runs._kept.values()]
+    assert len(kept) > 100  # and the check is alive
+    assert not [k for k in kept if any(isinstance(i, Ref) for i in k)]
+    assert len(body._kept_runs) <= body.RUNS_KEPT

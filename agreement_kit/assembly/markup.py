@@ -208,7 +208,25 @@ def _inlines(
             except MarkupError as exc:
                 exc.line = exc.line or line  # kept as raised: the assembler tells its kinds apart
                 raise
-    return tuple(out)
+    return _one_of_equals(tuple(out))
+
+
+# Equal inlines are made one object: a paragraph with a term or a cross-reference
+# is built afresh for each agreement, yet in a batch it is nearly always equal to
+# the last employer's, and a renderer can then keep its work for the object
+# (utils/by_identity.py) instead of hashing every paragraph it writes.
+INTERNED_SIZE = 8192
+_interned: dict[tuple[Inline, ...], tuple[Inline, ...]] = {}
+
+
+def _one_of_equals(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    kept = _interned.get(inlines)
+    if kept is not None:
+        return kept
+    if len(_interned) >= INTERNED_SIZE:
+        _interned.clear()
+    _interned[inlines] = inlines
+    return inlines
 
 
 def _append(out: list[Inline], item: Text) -> None:

@@ -13,13 +13,14 @@ paragraphs and comments are written as XML text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 
-from ..assembly.model import Agreement, Block, Clause, Paragraph, letter
+from ..assembly.model import Agreement, Block, Clause, Paragraph, letter, plain
 from ..load.source_part import ClauseRecord, source_xml
 from . import NotesMode
 from .notes import note_blocks
-from .word.body import H1, H3, NOTE, Builder, Span, block_lines, bookmark_name, remove, spans
+from .word.body import H1, H3, NOTE, Builder, Span, bookmark_name, remove, spans
 from .word.comments import CommentHead
 from .word.document import CLAUSES, NOTES, SIGNING_COPY, WordDocument, finish, open_agreement, stamp_time
 
@@ -75,16 +76,20 @@ def _source(agreement: Agreement) -> bytes:
     """The spec and each clause's paragraphs as written, for ``import`` to read back."""
     links = {c.id: bookmark_name(c) for c in agreement.clauses()}
     records = [
-        ClauseRecord(
-            c.id,
-            agreement.kind,
-            links[c.id],
-            c.title,
-            tuple("".join(s.text for s in spans) for _, spans in block_lines(c.blocks, links)),
-        )
+        ClauseRecord(c.id, agreement.kind, links[c.id], c.title, tuple(_paragraph_texts(c.blocks)))
         for c in agreement.clauses()
     ]
     return source_xml(agreement.spec_text, agreement.library_version, agreement.kind, records)
+
+
+def _paragraph_texts(blocks: tuple[Block, ...]) -> Iterator[str]:
+    """Each paragraph's text as ``block_lines`` writes it (number or letter, a
+    tab, the words), without making its runs."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield f"{block.number}\t{plain(block.inlines)}" if block.number else plain(block.inlines)
+        else:
+            yield from (f"({letter(i)})\t{plain(item)}" for i, item in enumerate(block.items))
 
 
 # -- drafting notes ------------------------------------------------------------

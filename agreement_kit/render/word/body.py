@@ -15,8 +15,20 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lxml.etree import SubElement
 
-from ...assembly.model import Agreement, Block, Clause, Inline, Paragraph, Schedule, TermUse, Text, letter
+from ...assembly.model import (
+    Agreement,
+    Block,
+    Clause,
+    Inline,
+    Paragraph,
+    Ref,
+    Schedule,
+    TermUse,
+    Text,
+    letter,
+)
 from ...load.source_part import bookmark_number, clause_bookmark
+from ...utils.by_identity import KeptByIdentity
 from .comments import mark_runs, own_runs
 from .lists import CLAUSE, PARAGRAPH, SECTION, Lists
 from .wordml import bookmark_xml, para_xml, qn, run_xml, spans_xml, table_xml
@@ -149,11 +161,11 @@ def clause_body(agreement: Agreement, lists: Lists, comments: dict[str, int] | N
                 if isinstance(block, Paragraph):
                     num = (lists.clauses, PARAGRAPH) if block.number else None
                     style = NUMBERED if block.number else TEXT
-                    paragraphs.append((style, spans_xml(spans(block.inlines, "", links)), num))
+                    paragraphs.append((style, _runs_xml(block.inlines, links), num))
                 else:
                     num = (lists.item_list(item_lists), 0)
                     item_lists += 1
-                    paragraphs.extend((ITEM, spans_xml(spans(i, "", links)), num) for i in block.items)
+                    paragraphs.extend((ITEM, _runs_xml(i, links), num) for i in block.items)
             contents = [content for _, content, _ in paragraphs]
             if comments and clause.id in comments:
                 _mark_clause(contents, comments[clause.id])
@@ -164,6 +176,23 @@ def clause_body(agreement: Agreement, lists: Lists, comments: dict[str, int] | N
             )
             headings.append(xml[extent[-1][1]])
     return ClauseBody("".join(xml), len(xml), tuple(extent), item_lists, "".join(headings))
+
+
+# The runs of a paragraph with no cross-reference (whose link depends on the
+# agreement's numbering), kept for the very inlines the markup parse gives
+# (equal inlines are one object): in a batch, most of every employer's paragraphs.
+RUNS_KEPT = 8192
+_kept_runs: KeptByIdentity[str] = KeptByIdentity(RUNS_KEPT)
+
+
+def _runs_xml(inlines: tuple[Inline, ...], links: dict[str, str]) -> str:
+    kept = _kept_runs.get(inlines)
+    if kept is not None:
+        return kept
+    xml = spans_xml(spans(inlines, "", links))
+    if all(type(item) is not Ref for item in inlines):
+        _kept_runs.put(inlines, xml)
+    return xml
 
 
 def _mark_clause(contents: list[str], n: int) -> None:

@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XPath, _ProcessingInstruction
 
 from ...assembly.model import Agreement, Schedule
-from ...load.list_numbers import ListNumbers
+from ...load.list_numbers import ListNumbers, paragraph_numbering
 from ...utils import cache
 from ...utils.epoch import fixed_time
 from ...utils.resources import templates_dir
@@ -57,6 +57,7 @@ CONTENTS, CLAUSES, SCHEDULES, NOTES = (
 )
 
 _TOC = {1: "TOC1", 2: "TOC2"}
+_LEVELS = {H1: 1, H2: 2}
 _W_T, _W_VAL = qn("w:t"), qn("w:val")
 _PSTYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 
@@ -329,16 +330,14 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     that do not update fields still show a contents list; with ``pages``
     (heading text -> page, from a laid-out copy), with their page numbers."""
     pages = pages or {}
-    levels = {H1: 1, H2: 2}
     entries = []
     # a numbered heading's number is Word's (a list), not its text; the deeper
     # levels of the list left out here change no heading's number
     numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
-    for p in _headings(doc):
-        text, label = "".join(_TEXT_OF(p)), numbers.label(p)
+    for level, numbering, text in _headings(doc):
+        label = numbers.label_of(numbering)
         if text:  # a heading deleted as a tracked change has no w:t
-            text = f"{label.text} {text}" if label else text
-            entries.append((levels[p.find(_PSTYLE_PATH).get(_W_VAL)], text))
+            entries.append((level, f"{label.text} {text}" if label else text))
     begin = (
         # Not marked dirty: Word would ask on opening whether to update fields. The
         # entries are filled in already; Word's "Update field" adds page numbers.
@@ -359,15 +358,28 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     remove(anchor)
 
 
-def _headings(doc: WordDocument) -> Iterator[CT_P]:
+Heading = tuple[int, str, str]  # level (1 or 2), what places it in a list, its text
+
+
+def _headings(doc: WordDocument) -> Iterator[Heading]:
     """The body's Heading 1-2 paragraphs in order, those of a spliced piece
-    parsed from its headings alone."""
+    read from its headings alone."""
     for node in _HEADINGS(doc.body):
         if isinstance(node, _ProcessingInstruction):
             headings = doc.spliced[node.text].headings
-            yield from parse_fragment(headings) if headings else ()
+            yield from _spliced_headings(headings) if headings else ()
         else:
-            yield node
+            yield _heading(node)
+
+
+def _heading(p: CT_P) -> Heading:
+    return _LEVELS[p.find(_PSTYLE_PATH).get(_W_VAL)], paragraph_numbering(p), "".join(_TEXT_OF(p))
+
+
+# In a batch every employer's clause headings are the same paragraphs: read once.
+@lru_cache(maxsize=64)
+def _spliced_headings(headings: str) -> tuple[Heading, ...]:
+    return tuple(_heading(p) for p in parse_fragment(headings))
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
