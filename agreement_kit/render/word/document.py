@@ -38,7 +38,7 @@ from .body import (
     schedule_heading_xml,
     schedule_xml,
 )
-from .lists import NUMBERING, template_lists
+from .lists import NUMBERING
 from .template import SPLICE, Spliced, WordDocument, load_template
 from .wordml import W_NS, para_xml, parse_fragment, qn, run_xml
 
@@ -114,7 +114,7 @@ def open_with_clauses(
     """The template with the agreement's numbered clauses in place of the CLAUSES
     marker (which is left for the caller to remove), its schedules (those of a
     signing copy when ``signing``), and where each clause sits."""
-    lists = template_lists(templates_dir() / TEMPLATE_NAME)
+    lists = load_template(templates_dir() / TEMPLATE_NAME).lists
     body = clause_body(agreement, lists)
     doc, markers = open_template(
         agreement, copy_kind, body, agreement.schedules_for(signing), word_classes=word_classes
@@ -131,7 +131,7 @@ def open_agreement(
     the clauses and schedules are spliced in as text when it is packaged, so
     the body parsed and written back is the template's alone. ``comments``
     (clause id -> number) marks those clauses' runs for their comments."""
-    lists = template_lists(templates_dir() / TEMPLATE_NAME)
+    lists = load_template(templates_dir() / TEMPLATE_NAME).lists
     body = clause_body(agreement, lists, comments)
     doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing), splice=True)
     if body.item_lists:
@@ -333,7 +333,7 @@ def _contents(doc: WordDocument, anchor: CT_P, pages: dict[str, int] | None = No
     entries = []
     # a numbered heading's number is Word's (a list), not its text; the deeper
     # levels of the list left out here change no heading's number
-    numbers = ListNumbers(doc.rendered.get(NUMBERING) or template_lists(doc.template.path).part)
+    numbers = ListNumbers(doc.rendered.get(NUMBERING) or doc.template.lists.part)
     for level, numbering, text in _headings(doc):
         label = numbers.label_of(numbering)
         if text:  # a heading deleted as a tracked change has no w:t

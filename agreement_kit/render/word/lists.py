@@ -12,10 +12,7 @@ added to each document's copy of the numbering part.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree
 
@@ -50,10 +47,9 @@ class Lists:
         return self.part.replace(b"</w:numbering>", nums.encode() + b"</w:numbering>")
 
 
-@lru_cache(maxsize=4)
-def template_lists(path: Path) -> Lists:
-    with zipfile.ZipFile(path) as archive:
-        part = archive.read(NUMBERING)
+def numbering_lists(part: bytes, template_name: str) -> Lists:
+    """The two lists of a template's numbering part (``template_name`` names
+    the template in errors)."""
     root = etree.fromstring(part, etree.XMLParser(resolve_entities=False, no_network=True))
     abstract = {
         name: int(a.get(f"{_W}abstractNumId", "-1"))
@@ -62,7 +58,7 @@ def template_lists(path: Path) -> Lists:
     }
     for name in (CLAUSE_LIST, ITEM_LIST):
         if name not in abstract:
-            raise ValueError(f"{path.name}: the Word template defines no list named {name!r}")
+            raise ValueError(f"{template_name}: the Word template defines no list named {name!r}")
     nums = {int(n.get(f"{_W}numId", "0")): n for n in root.iterchildren(f"{_W}num")}
     clauses = next(
         (
@@ -73,7 +69,7 @@ def template_lists(path: Path) -> Lists:
         None,
     )
     if clauses is None:
-        raise ValueError(f"{path.name}: the Word template's list {CLAUSE_LIST!r} has no w:num")
+        raise ValueError(f"{template_name}: the Word template's list {CLAUSE_LIST!r} has no w:num")
     return Lists(part, clauses, abstract[ITEM_LIST], max(nums, default=0) + 1)
 
 

@@ -31,7 +31,8 @@ from lxml import etree
 from ... import __version__
 from ...load.source_part import package_parts, with_source_rel, with_source_type
 from ...utils import cache
-from . import wordml, zip_package
+from . import lists, wordml, zip_package
+from .lists import NUMBERING, Lists, numbering_lists
 from .wordml import W_NS, escape, parse_xml
 from .zip_package import Deflated, deflate, write_zip
 
@@ -133,6 +134,7 @@ class WordTemplate:
     document: tuple[str, str]  # word/document.xml before and after its body
     content_types: tuple[bytes, bytes]  # without, with the comments part
     document_rels: tuple[bytes, bytes]
+    lists: Lists  # the numbering part's clause and item lists
 
     def render(
         self,
@@ -198,7 +200,9 @@ def _cache_key(path: Path, data: bytes) -> str:
     import zlib
 
     parts: list[bytes | str] = [str(path), data, __version__, etree.__version__, zlib.ZLIB_RUNTIME_VERSION]
-    parts += [Path(module.__file__).read_bytes() for module in (wordml, zip_package) if module.__file__]
+    parts += [
+        Path(module.__file__).read_bytes() for module in (lists, wordml, zip_package) if module.__file__
+    ]
     parts.append(Path(__file__).read_bytes())
     parts += cache.package_files("docxtpl", "__init__.py", "template.py")
     return cache.key(*parts)
@@ -237,6 +241,7 @@ def _prepare(path: Path, data: bytes) -> WordTemplate:
         document=(head, tail),
         content_types=(parts_by_name[CONTENT_TYPES], _with_comments_type(parts_by_name[CONTENT_TYPES])),
         document_rels=(parts_by_name[DOCUMENT_RELS], _with_comments_rel(parts_by_name[DOCUMENT_RELS])),
+        lists=numbering_lists(parts_by_name[NUMBERING], path.name),
     )
 
 
