@@ -317,3 +317,13 @@ def test_markdown_and_html_letter_items_past_z_as_word_does():
 
     assert [letter(i) for i in (0, 25, 26, 27, 52)] == ["a", "z", "aa", "bb", "aaa"]
     assert [letter(i) for i in range(60)] == [format_number(i + 1, "lowerLetter") for i in range(60)]
+
+
+def test_a_template_without_the_clause_list_is_refused_by_name():
+    from agreement_kit.render.word.lists import CLAUSE_LIST, numbering_lists
+
+    empty = b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    with pytest.raises(
+        ValueError, match=f"house.docx: the Word template defines no list named '{CLAUSE_LIST}'"
+    ):
+        numbering_lists(empty, "house.docx")
