@@ -133,36 +133,30 @@ def _steps(text: str) -> Steps:
     steps: list[tuple[Any, ...]] = []
     bold = italic = False
     pos = 0
-    buffer: list[str | int] = []
-
-    def emit() -> None:
-        if any(isinstance(piece, int) for piece in buffer):
-            steps.append((_VALUES, tuple(buffer), bold, italic))
-        elif joined := "".join(map(str, buffer)):
-            last = steps[-1][1] if steps and steps[-1][0] == _WORDS else None
-            if last is not None and (last.bold, last.italic) == (bold, italic):  # as _append would
-                steps[-1] = (_WORDS, Text(last.text + joined, bold, italic))
-            else:
-                steps.append((_WORDS, Text(joined, bold, italic)))
-        buffer.clear()
-
+    buffer: list[str | int] = []  # text, and values by index, in the current style
+    valued = False  # a value is in the buffer
     for match in _TOKEN.finditer(text):
-        if match.start() > pos:
-            buffer.append(text[pos : match.start()])
+        start = match.start()
+        if start > pos:
+            buffer.append(text[pos:start])
         pos = match.end()
         token = match.group(0)
-        if token.startswith("\\"):
+        lead = token[0]
+        if lead == "\\":
             buffer.append(token[1])
-        elif token == "**":
-            emit()
+            continue
+        if match.group(2) is not None:
+            buffer.append(int(match.group(2)))  # a value: text in the current style
+            valued = True
+            continue
+        if buffer:
+            _emit(steps, buffer, valued, bold, italic)
+            valued = False
+        if token == "**":
             bold = not bold
         elif token == "*":
-            emit()
             italic = not italic
-        elif match.group(2) is not None:
-            buffer.append(int(match.group(2)))  # a value: text in the current style
         else:
-            emit()
             target = match.group(1).strip()
             if _CLAUSE_ID.match(target):
                 steps.append((_REF_TO, target))
@@ -171,12 +165,26 @@ def _steps(text: str) -> Steps:
             else:
                 steps.append((_FAIL, f"[[{target}]] is neither a clause id nor a defined term"))
     buffer.append(text[pos:])
-    emit()
+    _emit(steps, buffer, valued, bold, italic)
     if bold or italic:
         steps.append((_FAIL, "emphasis opened with * or ** is not closed"))
     if all(step[0] == _WORDS for step in steps):
         return ((_FIXED, tuple(step[1] for step in steps)),) if steps else ()
     return tuple(steps)
+
+
+def _emit(steps: list[tuple[Any, ...]], buffer: list[Any], valued: bool, bold: bool, italic: bool) -> None:
+    """End the text gathered in one style: a step of words (merged with the
+    step before when it has the same style, as _append would) or of values."""
+    if valued:
+        steps.append((_VALUES, tuple(buffer), bold, italic))
+    elif joined := "".join(buffer):
+        last = steps[-1][1] if steps and steps[-1][0] == _WORDS else None
+        if last is not None and last.bold == bold and last.italic == italic:
+            steps[-1] = (_WORDS, Text(last.text + joined, bold, italic))
+        else:
+            steps.append((_WORDS, Text(joined, bold, italic)))
+    buffer.clear()
 
 
 def _inlines(
