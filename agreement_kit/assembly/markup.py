@@ -223,7 +223,7 @@ def _inlines(
 # is built afresh for each agreement, yet in a batch it is nearly always equal to
 # the last employer's, and a renderer can then keep its work for the object
 # (utils/by_identity.py) instead of hashing every paragraph it writes.
-INTERNED_SIZE = 8192
+INTERNED_SIZE = 2048
 _interned: dict[tuple[Inline, ...], tuple[Inline, ...]] = {}
 
 

@@ -181,7 +181,7 @@ def clause_body(agreement: Agreement, lists: Lists, comments: dict[str, int] | N
 # The runs of a paragraph with no cross-reference (whose link depends on the
 # agreement's numbering), kept for the very inlines the markup parse gives
 # (equal inlines are one object): in a batch, most of every employer's paragraphs.
-RUNS_KEPT = 8192
+RUNS_KEPT = 2048
 _kept_runs: KeptByIdentity[str] = KeptByIdentity(RUNS_KEPT)
 
 
