@@ -71,6 +71,20 @@ def load() -> str:
     return f"load {one:.2f}/{five:.2f}"
 
 
+def machine_speed() -> str:
+    """A fixed piece of work timed in this process and in a new one: how fast
+    the machine is now. A virtual machine's speed drifts (the same build
+    measured 244 ms one hour and 280 ms the next, load under 1 both times),
+    and the load average does not show it; these figures do, so runs taken
+    at different times can be set side by side."""
+    work = timed_turns([lambda: sum(i * i for i in range(200_000))], 7)[0]
+    start = [cold_command([sys.executable, "-c", "pass"], 1)[0] for _ in range(7)]
+    return (
+        f"machine speed: a fixed loop {statistics.median(work) * 1000:.1f} ms, "
+        f"python -c pass {statistics.median(start) * 1000:.1f} ms (medians of 7)"
+    )
+
+
 def spread(times: list[float], unit: float = 1000, fmt: str = "{:.1f}", suffix: str = " ms") -> str:
     """``median (min-max, n=N, load)``."""
     f = [fmt.format(t * unit) for t in (statistics.median(times), min(times), max(times))]
@@ -434,6 +448,7 @@ def main() -> None:
     args = parser.parse_args()
     only = set(args.only or SECTIONS if not args.quick else args.only or SECTIONS[:4])
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {load()} at the start")
+    print(machine_speed())
     if "document" in only:
         single_document(args.spec, 10 if args.quick else args.repeat)
     if "cold" in only:
@@ -447,7 +462,7 @@ def main() -> None:
         sub_benchmark("review_docx.py", ["--seeds", "1"])
     if "page" in only:
         sub_benchmark("drafting_page.py", [])
-    print(f"{load()} at the end")
+    print(f"{machine_speed()}; {load()} at the end")
 
 
 if __name__ == "__main__":
