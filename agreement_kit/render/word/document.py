@@ -2,11 +2,12 @@
 
 templates/agreement.docx (built by templates/make_agreement_template.py) is
 rendered with docxtpl's tags for the parts a maintainer lays out by hand:
-cover, header and footer, signature block, schedule of unions. Three marker
-paragraphs in it (contents, clauses, drafting notes) are where the callers
-build; ``finish`` fills the contents list and packages the document with
-fixed dates. Also here: native comments, shared by the agreement, review
-and comparison documents.
+cover, header and footer, signature block, schedule of unions. Marker
+paragraphs in it (contents, clauses, schedules, drafting notes) are where
+the callers build; ``finish`` fills the contents list and packages the
+document with fixed dates. An agreement's clauses and schedules are spliced
+in as text when it is packaged (``open_agreement``); the review document,
+which places comments on parsed runs, has them parsed (``open_with_clauses``).
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ document comes from the same template, so here the template is read once per
 process: the parts that never change are compressed once and copied into
 every document, and the parts holding Jinja tags (the body, headers and
 footers) get docxtpl's clean-up and a Jinja compile once. A document then
-costs a Jinja render of those parts, one parse of the body, and the parts it
-writes itself (comments, properties).
+costs a Jinja render of those parts, one parse of the body (of the
+template's part of it alone when the rest is spliced in as text: see
+``Spliced``), and the parts it writes itself (comments, properties).
 
 The prepared template is kept in the per-user cache (utils/cache.py) under a
 hash of the template file and of the code that prepares it, so a new process

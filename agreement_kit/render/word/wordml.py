@@ -2,7 +2,8 @@
 
 Building hundreds of paragraphs element by element through python-docx's
 element classes cost more than the rest of a render put together; writing
-them as XML text and parsing it once with lxml is several times faster.
+them as XML text and parsing it once with lxml is several times faster, and
+an agreement's text is never parsed at all (see template.Spliced).
 Every piece of text and every attribute value passes through ``escape``:
 nothing a user typed can reach the markup itself.
 """
