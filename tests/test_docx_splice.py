@@ -98,3 +98,25 @@ def test_a_splice_whose_place_is_lost_is_an_error():
         doc.to_bytes(
             title="t", subject="s", author="a", language="en-GB", when=stamp_time(agreements()[0], None)
         )
+
+
+def test_a_comment_spans_a_paragraphs_own_runs_not_a_hyperlinks():
+    from agreement_kit.render.word.comments import mark_runs, own_runs, range_end, range_start
+
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    link = '<w:hyperlink w:anchor="x" w:history="1">' + run.format("link") + "</w:hyperlink>"
+    plain = run.format("a") + run.format("b")
+    assert own_runs("") is None
+    assert own_runs('<w:bookmarkStart w:id="1" w:name="x"/>') is None
+    assert own_runs(plain) == (0, len(plain))
+    first = run.format("a")
+    assert own_runs(link + first) == (len(link), len(link) + len(first))  # the link's run is not its own
+    assert own_runs(first + link) == (0, len(first))
+    assert own_runs(link) is None
+
+    paragraphs = [plain, link + first]
+    mark_runs(paragraphs, 3, first=(0, 0), last=(1, len(link) + len(first)))
+    assert paragraphs == [range_start(3) + plain, link + first + range_end(3)]
+    one = [plain]
+    mark_runs(one, 0, first=(0, 0), last=(0, len(plain)))
+    assert one == [range_start(0) + plain + range_end(0)]
