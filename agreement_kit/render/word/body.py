@@ -58,13 +58,6 @@ class Span(NamedTuple):
     number: str | None = None  # a cross-reference's clause number, shown as a field
 
 
-def insert_before(anchor: CT_P, elements: list[Any]) -> None:
-    """Put elements in front of ``anchor``: one move for all, not a call each."""
-    parent = anchor.getparent()
-    at = parent.index(anchor)
-    parent[at:at] = elements
-
-
 def remove(p: CT_P) -> None:
     p.getparent().remove(p)
 
@@ -169,12 +162,13 @@ def clause_body(agreement: Agreement, lists: Lists, comments: dict[str, int] | N
             contents = [content for _, content, _ in paragraphs]
             if comments and clause.id in comments:
                 _mark_clause(contents, comments[clause.id])
-            extent.append((clause, len(xml), len(xml) + len(paragraphs) - 1))
+            first = len(xml)
             xml.extend(
                 para_xml(style, content, num=num)
                 for (style, _, num), content in zip(paragraphs, contents, strict=True)
             )
-            headings.append(xml[extent[-1][1]])
+            extent.append((clause, first, len(xml) - 1))
+            headings.append(xml[first])
     return ClauseBody("".join(xml), len(xml), tuple(extent), item_lists, "".join(headings))
 
 

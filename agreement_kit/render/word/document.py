@@ -115,13 +115,7 @@ def open_with_clauses(
     """The template with the agreement's numbered clauses in place of the CLAUSES
     marker (which is left for the caller to remove), its schedules (those of a
     signing copy when ``signing``), and where each clause sits."""
-    lists = load_template(templates_dir() / TEMPLATE_NAME).lists
-    body = clause_body(agreement, lists)
-    doc, markers = open_template(
-        agreement, copy_kind, body, agreement.schedules_for(signing), word_classes=word_classes
-    )
-    if body.item_lists:
-        doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
+    doc, markers, body = _with_clauses(agreement, copy_kind, signing, word_classes=word_classes)
     return doc, markers, body.place(markers[CLAUSES])
 
 
@@ -132,12 +126,29 @@ def open_agreement(
     the clauses and schedules are spliced in as text when it is packaged, so
     the body parsed and written back is the template's alone. ``comments``
     (clause id -> number) marks those clauses' runs for their comments."""
+    doc, markers, _ = _with_clauses(agreement, copy_kind, signing, comments=comments, splice=True)
+    return doc, markers
+
+
+def _with_clauses(
+    agreement: Agreement,
+    copy_kind: str,
+    signing: bool,
+    *,
+    comments: dict[str, int] | None = None,
+    splice: bool = False,
+    word_classes: bool = False,
+) -> tuple[WordDocument, dict[str, CT_P], ClauseBody]:
+    """The template with the clauses and schedules before their markers, and their lettered lists."""
     lists = load_template(templates_dir() / TEMPLATE_NAME).lists
     body = clause_body(agreement, lists, comments)
-    doc, markers = open_template(agreement, copy_kind, body, agreement.schedules_for(signing), splice=True)
+    schedules = agreement.schedules_for(signing)
+    doc, markers = open_template(
+        agreement, copy_kind, body, schedules, word_classes=word_classes, splice=splice
+    )
     if body.item_lists:
         doc.rendered[NUMBERING] = lists.part_with(body.item_lists)
-    return doc, markers
+    return doc, markers, body
 
 
 def finish(
